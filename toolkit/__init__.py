@@ -1,0 +1,24 @@
+"""SMM outsourcing toolkit: which social media marketing services to outsource.
+
+A small public API (see ``docs/model.md`` for the formulas in words)::
+
+    import toolkit
+    data = toolkit.load_dataset()              # the bundled, sourced tables
+    scenario = toolkit.Scenario(profile="small", clauses=("dpa_art28",))
+    toolkit.evaluate(data, scenario)           # one row per service
+    toolkit.breakdown(data, scenario)          # one row per (service, legal area)
+    toolkit.portfolio(data, scenario)          # totals and the best clause set
+
+Charts live in ``toolkit.plots`` and dashboards in ``toolkit.widgets``; neither is
+imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
+"""
+from .data import DataError, Dataset, load_dataset
+from .model import (RISK_BANDS, RECOMMENDATIONS, PortfolioSummary, Scenario, best_clause_set, breakdown,
+                    evaluate, portfolio)
+
+__all__ = [
+    "DataError", "Dataset", "load_dataset",
+    "Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
+    "RISK_BANDS", "RECOMMENDATIONS",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,83 @@
+"""Command line: ``python -m toolkit evaluate|portfolio|validate``.
+
+Bad data or a bad scenario prints one short error line naming the problem and exits
+with status 2 (no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pandas as pd
+
+from .data import DataError, load_dataset
+from .model import Scenario, evaluate, portfolio
+
+SHOWN = ["inhouse_cost", "outsourced_cost", "savings", "inherent_risk", "residual_risk", "risk_band",
+         "expected_legal_loss", "net_benefit", "recommendation"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m toolkit",
+                                     description="Which social media marketing services to outsource: "
+                                                 "savings against legal risk, and the clauses that lower it.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
+    common.add_argument("--scenario", metavar="FILE.json", help="a JSON object of Scenario fields")
+    common.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    commands.add_parser("evaluate", parents=[common], help="one row per service: costs, risk, recommendation")
+    commands.add_parser("portfolio", parents=[common], help="totals and the best clause set")
+    commands.add_parser("validate", parents=[common], help="check the data folder and say what is wrong")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        dataset = load_dataset(args.data)
+        scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
+        scenario.check(dataset)
+    except (DataError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        print(f"ok: {dataset}")
+        return 0
+    if args.command == "evaluate":
+        table = evaluate(dataset, scenario)
+        _print_table(table if args.format != "table" else table[SHOWN], args.format)
+        return 0
+    summary = portfolio(dataset, scenario)
+    if args.format == "json":
+        print(json.dumps({
+            "scenario": summary.scenario.to_dict(),
+            "totals": summary.totals.round(2).to_dict(),
+            "decision_net_benefit": round(summary.decision_net_benefit, 2),
+            "counts": summary.counts.to_dict(),
+            "best_clauses": list(summary.best_clauses),
+            "best_net_benefit": round(summary.best_net_benefit, 2),
+        }, indent=2))
+        return 0
+    totals = summary.totals.to_frame("total_eur")
+    if args.format == "csv":
+        totals.to_csv(sys.stdout)
+        return 0
+    print(f"Scenario: {summary.scenario}")
+    print(totals.round(0).to_string())
+    print(f"\nDecision's net benefit (services recommended for outsourcing): {summary.decision_net_benefit:,.0f} EUR")
+    print("Recommendations: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+    print(f"Best clause set: {', '.join(summary.best_clauses) or '(none)'} -> "
+          f"{summary.best_net_benefit:,.0f} EUR")
+    return 0
+
+
+def _print_table(table: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        table.to_csv(sys.stdout)
+    elif fmt == "json":
+        print(table.reset_index().to_json(orient="records", indent=2))
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(table.round(0).to_string())

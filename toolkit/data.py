@@ -1,0 +1,340 @@
+"""Load and validate the data package (``data/``).
+
+The tables are CSV files described by ``data/datapackage.json`` (a Frictionless data
+package). Students edit them in a spreadsheet, so loading accepts what Excel writes
+in an Italian locale as well as plain CSV:
+
+* separator ``,`` or ``;`` (or tab), detected from the header line;
+* in ``;``- or tab-separated files a decimal comma (``2,5``) and dots grouping the
+  thousands (``1.500`` or ``1.234,56``); in ``,``-separated files a decimal point;
+* UTF-8 with or without a byte-order mark, or Windows-1252 (Excel's plain "CSV").
+
+Columns may come in any order and extra columns (a student's notes) are ignored.
+Everything else that is wrong raises :class:`DataError` naming the file, the line and
+the column, what was found and what was expected. Files are only read, never written.
+
+The schema used is always the toolkit's own (``data/datapackage.json`` beside this
+package): it is the contract the model relies on, so a folder given to
+:func:`load_dataset` needs only the CSV files.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["DataError", "Dataset", "load_dataset", "BUNDLED_DATA", "TABLES"]
+
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+DESCRIPTOR = "datapackage.json"
+
+# The tables of the package, each indexed by its primary key in datapackage.json.
+TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "costs",
+          "profiles", "likelihood_levels", "impact_levels", "risk_bands")
+
+_MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^-?\d*,\d+$")
+
+
+class DataError(ValueError):
+    """Bad data in one of the CSV files (or a missing file).
+
+    Attributes: ``path`` (the file), ``line`` (1-based line in the file, or None),
+    ``column`` (the column name, or None). ``str(error)`` says where, what was found and
+    what was expected.
+    """
+
+    def __init__(self, message: str, path=None, line: int | None = None, column: str | None = None):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.problem = message
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The tables of a data package, each a DataFrame indexed by its id.
+
+    ``services``, ``legal_areas``, ``clauses``, ``profiles`` are indexed by ``id``;
+    ``exposure`` by (``service_id``, ``area_id``); ``clause_effects`` by
+    (``clause_id``, ``area_id``); ``costs`` by ``service_id``; ``likelihood_levels`` and
+    ``impact_levels`` by ``level``; ``risk_bands`` by ``band``.
+    """
+
+    services: pd.DataFrame
+    legal_areas: pd.DataFrame
+    exposure: pd.DataFrame
+    clauses: pd.DataFrame
+    clause_effects: pd.DataFrame
+    costs: pd.DataFrame
+    profiles: pd.DataFrame
+    likelihood_levels: pd.DataFrame
+    impact_levels: pd.DataFrame
+    risk_bands: pd.DataFrame
+    path: Path = field(default=BUNDLED_DATA, compare=False)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(getattr(self, name))}" for name in TABLES)
+        return f"Dataset({self.path}: {sizes})"
+
+
+def load_dataset(path=None) -> Dataset:
+    """Load and validate the data package in ``path`` (``None``: the bundled ``data/``)."""
+    folder = BUNDLED_DATA if path is None else Path(path)
+    if not folder.is_dir():
+        raise DataError(f"no such folder; expected a folder holding the CSV files {_csv_names()}", folder)
+    descriptor = _descriptor()
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    raw = {}
+    for name, resource in resources.items():
+        raw[name] = _read_table(folder / resource["path"], resource["schema"])
+    _validate_with_frictionless(folder, resources, raw)
+    tables = {name: _to_frame(raw[name], resources[name]["schema"]) for name in resources}
+    _check_across_tables(folder, resources, tables, raw)
+    return Dataset(**tables, path=folder)
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def _descriptor() -> dict:
+    with open(BUNDLED_DATA / DESCRIPTOR, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _csv_names() -> str:
+    return ", ".join(r["path"] for r in _descriptor()["resources"])
+
+
+@dataclass
+class _RawTable:
+    path: Path
+    header: list[str]
+    rows: list[list[str]]  # cells in schema order, numbers normalised to a decimal point
+    lines: list[int]  # the file line each row starts on
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" format on Windows writes Windows-1252.
+        return data.decode("cp1252", errors="strict")
+
+
+def _read_table(path: Path, schema: dict) -> _RawTable:
+    if not path.is_file():
+        raise DataError(f"file is missing; expected {path.name} with the columns "
+                        f"{', '.join(f['name'] for f in schema['fields'])}", path)
+    data = path.read_bytes()
+    if len(data) > _MAX_FILE_BYTES:
+        raise DataError(f"file is {len(data):,} bytes; expected a small table (at most {_MAX_FILE_BYTES:,})", path)
+    try:
+        text = _decode(path, data)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"cannot read the text ({exc.reason}); save it as 'CSV UTF-8'", path) from None
+    if not text.strip():
+        raise DataError("file is empty; expected a header line and at least one row", path, line=1)
+
+    first_line = text.lstrip("\ufeff").splitlines()[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    decimal_comma = delimiter != ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    parsed, lines = [], []
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):  # Excel leaves ';;;;' lines under a table
+                parsed.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"the file is not valid CSV ({exc}); check the quotes on this line",
+                        path, line=reader.line_num) from None
+
+    header = [cell.strip().lstrip("\ufeff") for cell in parsed[0]]
+    names = [f["name"] for f in schema["fields"]]
+    missing = [name for name in names if name not in header]
+    if missing:
+        name = missing[0]
+        guess = difflib.get_close_matches(name, [h for h in header if h not in names], n=1)
+        hint = f" (was it renamed to '{guess[0]}'?)" if guess else ""
+        raise DataError(f"column '{name}' is missing{hint}; expected the columns {', '.join(names)}",
+                        path, line=lines[0], column=name)
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h in names})
+    if duplicated:
+        raise DataError(f"column '{duplicated[0]}' appears twice; expected it once", path,
+                        line=lines[0], column=duplicated[0])
+    if len(parsed) < 2:
+        raise DataError("no data rows; expected at least one row under the header", path, line=lines[0])
+
+    position = [header.index(name) for name in names]
+    numeric = [f["type"] in ("number", "integer") for f in schema["fields"]]
+    rows = []
+    for row, line in zip(parsed[1:], lines[1:]):
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise DataError(f"this row has {len(row)} cells but the header has {len(header)} columns; "
+                            "check for a separator inside a value (put such values in quotes)", path, line=line)
+        cells = []
+        for pos, is_number in zip(position, numeric):
+            cell = row[pos].strip() if pos < len(row) else ""
+            if is_number and decimal_comma:
+                cell = _normalise_number(cell)
+            cells.append(cell)
+        rows.append(cells)
+    return _RawTable(path, names, rows, lines[1:])
+
+
+def _normalise_number(cell: str) -> str:
+    """'1.234,5' -> '1234.5' and '2,5' -> '2.5' (Italian-locale spreadsheets)."""
+    if _THOUSANDS.match(cell):
+        return cell.replace(".", "").replace(",", ".")
+    if _DECIMAL_COMMA.match(cell):
+        return cell.replace(",", ".")
+    return cell
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> None:
+    from frictionless import Package, Resource, Schema  # imported on first load only
+
+    package = Package(resources=[
+        Resource(name=name, data=[raw[name].header] + raw[name].rows,
+                 schema=Schema.from_descriptor(resource["schema"]))
+        for name, resource in resources.items()
+    ])
+    report = package.validate()
+    if report.valid:
+        return
+    for task in report.tasks:
+        if not task.errors:
+            continue
+        table = raw[task.name]
+        schema = resources[task.name]["schema"]
+        first, rest = task.errors[0], len(task.errors) - 1
+        message = _explain(first, task.name, schema)
+        if rest:
+            message += f" (and {rest} more problem{'s' if rest > 1 else ''} in this file)"
+        row_number = getattr(first, "row_number", None)
+        line = table.lines[row_number - 2] if row_number and row_number >= 2 else None
+        column = getattr(first, "field_name", None) or None
+        if first.type == "foreign-key":
+            column = _foreign_key_column(first, schema)
+        raise DataError(message, table.path, line=line, column=column)
+
+
+_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "text"}
+
+
+def _explain(error, table: str, schema: dict) -> str:
+    fields = {f["name"]: f for f in schema["fields"]}
+    cell = getattr(error, "cell", None)
+    name = getattr(error, "field_name", None)
+    spec = fields.get(name, {})
+    constraints = spec.get("constraints", {})
+    if error.type == "type-error":
+        expected = _TYPE_WORDS.get(spec.get("type"), spec.get("type"))
+        return f"found '{cell}' where {expected} belongs; expected {expected}{_unit(spec)}"
+    if error.type == "constraint-error":
+        note = error.note
+        if '"required"' in note:
+            return "this cell is empty; expected a value" + (
+                " (a citation, or the word 'assumption')" if name == "source" else "")
+        if '"minimum"' in note or '"maximum"' in note:
+            low, high = constraints.get("minimum"), constraints.get("maximum")
+            if low is not None and high is not None:
+                return f"found {cell}; expected a value from {low} to {high}"
+            if low is not None:
+                return f"found {cell}; expected {'a value of at least ' + str(low) if low else 'zero or more (no negative values)'}"
+            return f"found {cell}; expected at most {high}"
+        if '"enum"' in note:
+            return f"found '{cell}'; expected one of {', '.join(constraints['enum'])}"
+        if '"pattern"' in note:
+            return f"found '{cell}'; expected an id of lower-case letters, digits and '_' (for example 'my_service')"
+        return f"found '{cell}'; {note}"
+    if error.type in ("unique-error", "primary-key"):
+        key = ", ".join(schema["primaryKey"])
+        return f"duplicate {key} '{cell if cell else ''}'; each {key} must appear once ({error.note})".replace(" ''", "")
+    if error.type == "foreign-key":
+        return f"{error.note}; expected an id that exists in the referenced table"
+    if error.type == "missing-cell":
+        return f"this row has no value for '{name}'; expected one"
+    return error.message
+
+
+def _unit(spec: dict) -> str:
+    match = re.search(r"Unit: ([^.]+)\.", spec.get("description", ""))
+    return f" ({match.group(1)})" if match else ""
+
+
+def _foreign_key_column(error, schema: dict) -> str | None:
+    match = re.search(r'for "([^"]+)"', error.note)
+    if match:
+        return match.group(1).split(",")[0].strip()
+    keys = schema.get("foreignKeys", [])
+    return keys[0]["fields"] if keys else None
+
+
+# --- DataFrames and checks the schema cannot express -----------------------------------
+
+
+def _to_frame(table: _RawTable, schema: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
+    for spec in schema["fields"]:
+        column = spec["name"]
+        if spec["type"] == "integer":
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+        elif spec["type"] == "number":
+            frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("float64")
+        else:
+            frame[column] = frame[column].astype(str)
+    return frame.set_index(schema["primaryKey"]).sort_index()
+
+
+def _check_across_tables(folder: Path, resources: dict, tables: dict, raw: dict) -> None:
+    """Rules that span tables or rows, which Table Schema cannot state."""
+    services = tables["services"].index
+    missing = [s for s in services if s not in tables["costs"].index]
+    if missing:
+        raise DataError(f"no cost row for service '{missing[0]}'; expected one row per service in services.csv",
+                        raw["costs"].path, column="service_id")
+    for name in ("likelihood_levels", "impact_levels"):
+        levels = sorted(tables[name].index)
+        if levels != [1, 2, 3, 4, 5]:
+            raise DataError(f"found levels {levels}; expected exactly the levels 1, 2, 3, 4, 5",
+                            raw[name].path, column="level")
+    bands = tables["risk_bands"].sort_values("min_score")
+    expected_start = 0
+    for band, row in bands.iterrows():
+        line = next(line for r, line in zip(raw["risk_bands"].rows, raw["risk_bands"].lines) if r[0] == band)
+        if row.min_score != expected_start or row.max_score < row.min_score:
+            raise DataError(f"band '{band}' covers {row.min_score}-{row.max_score}; expected bands that cover "
+                            f"0-25 without gaps or overlaps (this one should start at {expected_start})",
+                            raw["risk_bands"].path, line=line, column="min_score")
+        expected_start = row.max_score + 1
+    if expected_start != 26:
+        raise DataError(f"the bands stop at {expected_start - 1}; expected the highest band to end at 25",
+                        raw["risk_bands"].path, column="max_score")
+    unused = [c for c in tables["clauses"].index if c not in tables["clause_effects"].index.get_level_values(0)]
+    if unused:
+        raise DataError(f"clause '{unused[0]}' has no row in clause_effects.csv; expected at least one legal "
+                        "area it mitigates", raw["clause_effects"].path, column="clause_id")
