@@ -13,12 +13,13 @@ Charts live in ``toolkit.plots`` and dashboards in ``toolkit.widgets``; neither 
 imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
 """
 from .data import DataError, Dataset, load_dataset
-from .model import (RISK_BANDS, RECOMMENDATIONS, PortfolioSummary, Scenario, best_clause_set, breakdown,
-                    evaluate, portfolio)
+from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, best_clause_set, break_even,
+                    breakdown, clause_value, evaluate, portfolio, sweep)
 
 __all__ = [
     "DataError", "Dataset", "load_dataset",
     "Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
+    "clause_value", "sweep", "break_even",
     "RISK_BANDS", "RECOMMENDATIONS",
 ]
 __version__ = "0.1.0"

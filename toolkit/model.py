@@ -88,6 +88,7 @@ import pandas as pd
 from .data import Dataset
 
 __all__ = ["Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
+           "clause_value", "sweep", "break_even",
            "RISK_BANDS", "RECOMMENDATIONS", "SCENARIO_SCHEMA_VERSION"]
 
 RISK_BANDS = ("low", "medium", "high", "critical")
@@ -529,3 +530,58 @@ def portfolio(dataset: Dataset, scenario: Scenario | None = None) -> PortfolioSu
         evaluation=evaluation,
         best_evaluation=evaluate(dataset, best_scenario),
     )
+
+
+def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
+    """What each clause costs and what risk it removes, on top of the scenario's clauses.
+
+    One row per clause of the dataset: ``cost`` (EUR over the horizon: fee premiums plus
+    drafting, over all services in scope), ``risk_removed`` (EUR: the fall in total expected
+    legal loss), ``value`` (= risk_removed - cost), ``adopted`` (in the scenario). For a
+    clause already adopted the figures compare the scenario with and without it; for the
+    others, with and without adding it. Every service in scope counts, outsourced or not.
+    """
+    scenario = scenario or Scenario()
+    inp = _prepare(dataset, scenario)
+    rows = []
+    for k, clause in enumerate(inp.clause_ids):
+        without, with_ = inp.base_mask.copy(), inp.base_mask.copy()
+        without[k], with_[k] = False, True
+        a, b = _compute(inp, without), _compute(inp, with_)
+        cost = float(b["outsourced"].sum() - a["outsourced"].sum())
+        removed = float(a["legal_loss"].sum() - b["legal_loss"].sum())
+        rows.append({"clause_id": clause, "cost": cost, "risk_removed": removed, "value": removed - cost,
+                     "adopted": bool(inp.base_mask[k])})
+    return pd.DataFrame(rows).set_index("clause_id")
+
+
+def sweep(dataset: Dataset, scenario: Scenario | None, field_name: str, values, column: str = "savings"
+          ) -> pd.DataFrame:
+    """``column`` of :func:`evaluate` for each value of one Scenario field.
+
+    Rows: the values (index named after the field); columns: the services in scope.
+    Example: ``sweep(data, scenario, "horizon_months", range(1, 61))``.
+    """
+    scenario = scenario or Scenario()
+    rows = {value: evaluate(dataset, scenario.replace(**{field_name: value}))[column] for value in values}
+    table = pd.DataFrame(rows).T
+    table.index.name = field_name
+    return table
+
+
+def break_even(curve: pd.DataFrame) -> pd.Series:
+    """Where each column of a :func:`sweep` first crosses zero (linear interpolation).
+
+    NaN where it never crosses within the values tried.
+    """
+    x = curve.index.to_numpy(dtype=float)
+    result = {}
+    for service, y in curve.items():
+        y = y.to_numpy(dtype=float)
+        found = np.nan
+        for i in range(1, len(y)):
+            if (y[i - 1] < 0) != (y[i] < 0):
+                found = x[i - 1] + (x[i] - x[i - 1]) * (0 - y[i - 1]) / (y[i] - y[i - 1])
+                break
+        result[service] = found
+    return pd.Series(result, name="break_even")

@@ -1,0 +1,73 @@
+"""All user-facing strings, in English and Italian, in one catalogue.
+
+``t("key", lang)`` returns the text; ``name(dataset, "services", "blog", lang)`` the
+name of a row of a data table; ``eur(1234.5, lang)`` formats money ("EUR 1,235" or
+"1.235 EUR"). English is the default; pass ``lang="it"`` for Italian.
+"""
+from __future__ import annotations
+
+LANGS = ("en", "it")
+
+STRINGS: dict[str, dict[str, str]] = {
+    # recommendations and bands
+    "outsource": {"en": "Outsource", "it": "Esternalizzare"},
+    "outsource_with_clauses": {"en": "Outsource with clauses", "it": "Esternalizzare con clausole"},
+    "keep_in_house": {"en": "Keep in house", "it": "Tenere in azienda"},
+    "low": {"en": "Low", "it": "Basso"},
+    "medium": {"en": "Medium", "it": "Medio"},
+    "high": {"en": "High", "it": "Alto"},
+    "critical": {"en": "Critical", "it": "Critico"},
+    "risk_above_appetite": {"en": "risk above appetite", "it": "rischio oltre la soglia"},
+    "not_worth_it": {"en": "costs more than it saves", "it": "costa più di quanto fa risparmiare"},
+    "worth_it": {"en": "saves more than it risks", "it": "fa risparmiare più di quanto rischia"},
+    # table columns
+    "service": {"en": "Service", "it": "Servizio"},
+    "legal_area": {"en": "Legal area", "it": "Area legale"},
+    "clause": {"en": "Clause", "it": "Clausola"},
+    "inhouse_cost": {"en": "In-house cost (EUR)", "it": "Costo interno (EUR)"},
+    "outsourced_cost": {"en": "Outsourced cost (EUR)", "it": "Costo esterno (EUR)"},
+    "savings": {"en": "Savings (EUR)", "it": "Risparmio (EUR)"},
+    "inherent_risk": {"en": "Inherent risk (0-25)", "it": "Rischio inerente (0-25)"},
+    "residual_risk": {"en": "Residual risk (0-25)", "it": "Rischio residuo (0-25)"},
+    "risk_band": {"en": "Risk band", "it": "Fascia di rischio"},
+    "expected_legal_loss": {"en": "Expected legal loss (EUR)", "it": "Perdita legale attesa (EUR)"},
+    "net_benefit": {"en": "Net benefit (EUR)", "it": "Beneficio netto (EUR)"},
+    "recommendation": {"en": "Recommendation", "it": "Raccomandazione"},
+    "reason": {"en": "Why", "it": "Perché"},
+    "clauses_applied": {"en": "Clauses that protect it", "it": "Clausole che lo proteggono"},
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    check_lang(lang)
+    try:
+        text = STRINGS[key][lang]
+    except KeyError:
+        raise KeyError(f"no text for {key!r} in the catalogue (toolkit/i18n.py)") from None
+    return text.format(**values) if values else text
+
+
+def name(dataset, table: str, item, lang: str = "en") -> str:
+    """The name of row ``item`` of a data table (services, legal_areas, clauses, profiles)."""
+    check_lang(lang)
+    return str(getattr(dataset, table).loc[item, f"name_{lang}"])
+
+
+def number(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """1234.5 -> '1,234.5' (en) or '1.234,5' (it)."""
+    text = f"{value:,.{decimals}f}"
+    if check_lang(lang) == "it":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def eur(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """Money: 'EUR 1,235' (en) or '1.235 EUR' (it)."""
+    return f"EUR {number(value, lang, decimals)}" if check_lang(lang) == "en" else f"{number(value, lang, decimals)} EUR"
