@@ -12,12 +12,12 @@ A small public API (see ``docs/model.md`` for the formulas in words)::
 Charts live in ``toolkit.plots`` and dashboards in ``toolkit.widgets``; neither is
 imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
 """
-from .data import DataError, Dataset, load_dataset
+from .data import DataError, Dataset, load_dataset, with_profile
 from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, best_clause_set, break_even,
                     breakdown, clause_value, evaluate, portfolio, sweep)
 
 __all__ = [
-    "DataError", "Dataset", "load_dataset",
+    "DataError", "Dataset", "load_dataset", "with_profile",
     "Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
     "clause_value", "sweep", "break_even",
     "RISK_BANDS", "RECOMMENDATIONS",

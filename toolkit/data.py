@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DataError", "Dataset", "load_dataset", "BUNDLED_DATA", "TABLES"]
+__all__ = ["DataError", "Dataset", "load_dataset", "with_profile", "BUNDLED_DATA", "TABLES"]
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 DESCRIPTOR = "datapackage.json"
@@ -338,3 +338,35 @@ def _check_across_tables(folder: Path, resources: dict, tables: dict, raw: dict)
     if unused:
         raise DataError(f"clause '{unused[0]}' has no row in clause_effects.csv; expected at least one legal "
                         "area it mitigates", raw["clause_effects"].path, column="clause_id")
+
+
+def with_profile(dataset: Dataset, profile_id: str, *, name_en: str, name_it: str | None = None,
+                 gross_salary_eur: float, oncost_multiplier: float, productive_hours_year: float,
+                 turnover_eur: float, activity_volume: float, description_en: str = "",
+                 description_it: str = "", source: str = "assumption (case study)") -> Dataset:
+    """A copy of ``dataset`` with one more company profile (for a case study).
+
+    Raises ValueError naming the field when a number is out of the range that
+    ``profiles.csv`` allows.
+    """
+    import dataclasses
+    import math
+
+    limits = {"gross_salary_eur": (0, None), "oncost_multiplier": (1, 3), "productive_hours_year": (100, 3000),
+              "turnover_eur": (0, None), "activity_volume": (0, None)}
+    values = dict(gross_salary_eur=gross_salary_eur, oncost_multiplier=oncost_multiplier,
+                  productive_hours_year=productive_hours_year, turnover_eur=turnover_eur,
+                  activity_volume=activity_volume)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", str(profile_id)):
+        raise ValueError(f"profile_id: expected lower-case letters, digits and '_', got {profile_id!r}")
+    for field_name, value in values.items():
+        low, high = limits[field_name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value < low or (high is not None and value > high):
+            raise ValueError(f"{field_name}: expected a number from {low} to {high if high else 'any size'}, "
+                             f"got {value!r}")
+    row = pd.DataFrame([{"name_en": name_en, "name_it": name_it or name_en, "description_en": description_en,
+                         "description_it": description_it or description_en, **values, "source": source}],
+                       index=pd.Index([profile_id], name="id"))
+    profiles = pd.concat([dataset.profiles.drop(index=profile_id, errors="ignore"), row[dataset.profiles.columns]])
+    return dataclasses.replace(dataset, profiles=profiles.sort_index())
