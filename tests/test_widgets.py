@@ -21,7 +21,7 @@ def explorer(data):
 
 def test_explorer_starts_with_the_default_scenario(explorer, data):
     assert explorer.scenario() == toolkit.Scenario()
-    assert explorer.figure.value.startswith(b"\x89PNG")
+    assert bytes(explorer.figure.value).startswith(b"\x89PNG")
     assert explorer.message.value == ""
     assert explorer.evaluation.equals(toolkit.evaluate(data))
     for service in data.services.index:

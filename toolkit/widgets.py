@@ -71,6 +71,8 @@ class Dashboard(widgets.VBox):
         for name, control in self.controls.items():
             if isinstance(control, dict):
                 values[name] = tuple(key for key, box in control.items() if box.value)
+                if name == "services" and len(values[name]) == len(control):
+                    values[name] = None  # all of them: the Scenario's default
             elif name in Scenario.__dataclass_fields__:
                 values[name] = control.value
         return self._scenario.replace(**values)
