@@ -1,0 +1,390 @@
+"""Tests of toolkit/plots.py: every chart draws what it promises, in both languages,
+without touching pyplot when given an Axes."""
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no window, no display needed
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+import toolkit  # noqa: E402
+from toolkit import plots  # noqa: E402
+from toolkit.i18n import STRINGS, eur, name, t  # noqa: E402
+
+# With the GDPR clause the bundled data gives all three recommendations.
+SCENARIO = toolkit.Scenario(clauses=("dpa_art28",))
+MATRIX_SERVICE = "profiles"  # four legal areas, two of them in the same residual cell
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    data = toolkit.load_dataset()
+    curve = toolkit.sweep(data, SCENARIO, "horizon_months", range(1, 61))
+    return SimpleNamespace(data=data, evaluation=toolkit.evaluate(data, SCENARIO),
+                           breakdown=toolkit.breakdown(data, SCENARIO),
+                           clauses=toolkit.clause_value(data, SCENARIO), curve=curve)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    before = set(plt.get_fignums())
+    yield
+    for number in set(plt.get_fignums()) - before:
+        plt.close(number)
+
+
+CHARTS = {
+    "savings_vs_risk": lambda b, **kw: plots.savings_vs_risk(b.evaluation, **kw),
+    "net_benefit_bars": lambda b, **kw: plots.net_benefit_bars(b.evaluation, dataset=b.data, **kw),
+    "risk_heatmap": lambda b, **kw: plots.risk_heatmap(b.breakdown, dataset=b.data, **kw),
+    "risk_matrix": lambda b, **kw: plots.risk_matrix(b.breakdown, MATRIX_SERVICE, dataset=b.data, **kw),
+    "inherent_vs_residual": lambda b, **kw: plots.inherent_vs_residual(b.evaluation, dataset=b.data, **kw),
+    "cost_comparison": lambda b, **kw: plots.cost_comparison(b.evaluation, dataset=b.data, **kw),
+    "clause_value_bars": lambda b, **kw: plots.clause_value_bars(b.clauses, dataset=b.data, **kw),
+    "break_even_curves": lambda b, **kw: plots.break_even_curves(b.curve, dataset=b.data, **kw),
+}
+
+
+def expected_labels(chart, bundle, lang):
+    """(title, x label, y label) as the catalogue says."""
+    service = name(bundle.data, "services", MATRIX_SERVICE, lang)
+    return {
+        "savings_vs_risk": (t("plot_savings_vs_risk_title", lang), t("plot_residual_axis", lang),
+                            t("plot_savings_axis", lang)),
+        "net_benefit_bars": (t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang),
+                             t("service", lang)),
+        "risk_heatmap": (t("plot_heatmap_title_residual", lang),
+                         f"{t('legal_area', lang)}  ({t('plot_not_exposed', lang)})", t("service", lang)),
+        "risk_matrix": (t("plot_matrix_title_inherent", lang, service=service), t("plot_impact_axis", lang),
+                        t("plot_likelihood_axis", lang)),
+        "inherent_vs_residual": (t("plot_dumbbell_title", lang), t("plot_risk_score_axis", lang),
+                                 t("service", lang)),
+        "cost_comparison": (t("plot_cost_title", lang), t("plot_cost_axis", lang), t("service", lang)),
+        "clause_value_bars": (t("plot_clause_title", lang), t("plot_eur_axis", lang), t("clause", lang)),
+        "break_even_curves": (t("plot_break_even_title", lang), t("plot_field_horizon_months", lang),
+                              t("plot_savings_axis", lang)),
+    }[chart]
+
+
+def labels_of(ax):
+    return ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()
+
+
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+def fresh_axes():
+    """An Axes on a Figure that pyplot does not know about (as a dashboard makes it)."""
+    return Figure().add_subplot()
+
+
+def present(evaluation):
+    return [r for r in toolkit.RECOMMENDATIONS if r in set(evaluation["recommendation"])]
+
+
+# --- every chart ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_new_figure_when_no_axes(chart, bundle):
+    before = set(plt.get_fignums())
+    ax = CHARTS[chart](bundle)
+    assert isinstance(ax, Axes)
+    assert set(plt.get_fignums()) - before == {ax.figure.number}  # one new figure, shown by Jupyter
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_given_pyplot_axes_is_used_and_no_figure_is_added(chart, bundle):
+    fig, ax = plt.subplots()
+    count = len(plt.get_fignums())
+    assert CHARTS[chart](bundle, ax=ax) is ax
+    assert len(plt.get_fignums()) == count
+    assert plt.gcf() is fig
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_given_figure_axes_leaves_pyplot_and_rcparams_alone(chart, bundle):
+    ax = fresh_axes()
+    figures, settings = plt.get_fignums(), dict(matplotlib.rcParams)
+    assert CHARTS[chart](bundle, ax=ax) is ax
+    assert plt.get_fignums() == figures
+    assert dict(matplotlib.rcParams) == settings
+    ax.figure.canvas.draw()  # draws without pyplot
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+@pytest.mark.parametrize("chart", CHARTS)
+def test_title_and_axis_labels_come_from_the_catalogue(chart, lang, bundle):
+    shown = labels_of(CHARTS[chart](bundle, ax=fresh_axes(), lang=lang))
+    assert all(shown)
+    assert shown == expected_labels(chart, bundle, lang)
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_italian_differs_from_english(chart, bundle):
+    english = CHARTS[chart](bundle, ax=fresh_axes(), lang="en")
+    italian = CHARTS[chart](bundle, ax=fresh_axes(), lang="it")
+    for en_text, it_text in zip(labels_of(english), labels_of(italian)):
+        assert en_text != it_text
+    if english.get_legend() is not None:
+        assert legend_texts(english) != legend_texts(italian)
+    else:  # the heat map names services and areas on its axes
+        assert [x.get_text() for x in english.get_xticklabels()] != [x.get_text() for x in italian.get_xticklabels()]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_invalid_lang_raises_before_drawing(chart, bundle):
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match="lang"):
+        CHARTS[chart](bundle, lang="fr")
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_saves_to_png(chart, bundle, tmp_path):
+    ax = CHARTS[chart](bundle, lang="it")
+    path = tmp_path / f"{chart}.png"
+    ax.figure.savefig(path, dpi=60)
+    assert path.stat().st_size > 1000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_catalogue_has_both_languages_for_every_plot_key():
+    keys = [key for key in STRINGS if key.startswith("plot_")]
+    assert len(keys) > 30
+    for key in keys:
+        assert STRINGS[key]["en"] and STRINGS[key]["it"], key
+        assert STRINGS[key]["en"] != STRINGS[key]["it"], key
+
+
+def test_import_toolkit_does_not_import_matplotlib():
+    code = "import sys, toolkit; toolkit.evaluate(toolkit.load_dataset()); sys.exit('matplotlib' in sys.modules)"
+    root = Path(__file__).resolve().parent.parent
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=root).returncode == 0
+
+
+# --- savings_vs_risk -----------------------------------------------------------------------
+
+
+def test_savings_vs_risk_points_markers_and_legend(bundle):
+    evaluation = bundle.evaluation
+    ax = plots.savings_vs_risk(evaluation, ax=fresh_axes())
+    collections = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in collections) == len(evaluation)
+    recommendations = present(evaluation)
+    assert len(recommendations) == 3 and len(collections) == 3
+    for collection, rec in zip(collections, recommendations):  # drawn in the model's order
+        rows = evaluation[evaluation["recommendation"] == rec]
+        assert np.allclose(collection.get_offsets(), rows[["residual_risk", "savings"]].to_numpy())
+    shapes = {c.get_paths()[0].vertices.tobytes() for c in collections}
+    assert len(shapes) == 3  # a different marker shape per recommendation, not only a colour
+    line_text = t("plot_appetite_line", "en", band=t("medium", "en"), score=9)
+    assert legend_texts(ax) == [t(r, "en") for r in recommendations] + [line_text]
+    assert set(evaluation.index) <= set(texts(ax))  # every point annotated with its id
+
+
+@pytest.mark.parametrize("appetite, limit", [("low", 4), ("medium", 9), ("high", 16), ("critical", 25)])
+def test_savings_vs_risk_quadrant_lines(appetite, limit, bundle):
+    ax = plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite=appetite)
+    vertical = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(vertical) == 1 and list(vertical[0].get_xdata()) == [limit, limit]
+    assert any(list(line.get_ydata()) == [0, 0] for line in ax.lines)
+    captions = {t(key, "en") for key in ("plot_q_saves_ok", "plot_q_saves_risky", "plot_q_costs_ok",
+                                         "plot_q_costs_risky")}
+    shown = captions & {text.replace("\n", " ") for text in texts(ax)}  # captions are on two lines
+    assert len(shown) == (2 if appetite == "critical" else 4)  # nothing lies right of 25
+
+
+def test_savings_vs_risk_rejects_unknown_appetite(bundle):
+    with pytest.raises(ValueError, match="appetite"):
+        plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite="huge")
+
+
+def test_savings_vs_risk_is_fast(bundle):
+    ax = fresh_axes()
+    start = time.perf_counter()
+    for _ in range(5):
+        ax.clear()
+        plots.savings_vs_risk(bundle.evaluation, ax=ax)
+    assert (time.perf_counter() - start) / 5 < 0.5  # generous: it is in the dashboard's update path
+
+
+# --- net_benefit_bars ----------------------------------------------------------------------
+
+
+def test_net_benefit_bars(bundle):
+    evaluation = bundle.evaluation
+    ax = plots.net_benefit_bars(evaluation, ax=fresh_axes(), lang="it", dataset=bundle.data)
+    bars = ax.containers[0]
+    assert len(bars) == len(evaluation)
+    ordered = evaluation.sort_values("net_benefit", ascending=False)
+    assert np.allclose([bar.get_width() for bar in bars], ordered["net_benefit"])
+    assert [bar.get_hatch() or "" for bar in bars] == [plots.REC_STYLE[r]["hatch"] for r in ordered.recommendation]
+    assert [label.get_text() for label in ax.get_yticklabels()] == [
+        plots._labels([s], "services", bundle.data, "it")[0] for s in ordered.index]
+    assert [text.get_text() for text in ax.texts] == [eur(v, "it") for v in ordered["net_benefit"]]
+    assert legend_texts(ax) == [t(r, "it") for r in present(evaluation)]
+    assert any(list(line.get_xdata()) == [0, 0] for line in ax.lines)
+
+
+def test_net_benefit_bars_ids_without_dataset(bundle):
+    ax = plots.net_benefit_bars(bundle.evaluation, ax=fresh_axes())
+    ticks = {label.get_text() for label in ax.get_yticklabels()}
+    assert ticks == set(bundle.evaluation.index)
+
+
+# --- risk_heatmap --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["residual", "inherent"])
+def test_risk_heatmap_cells_show_the_scores(which, bundle):
+    table = bundle.breakdown
+    ax = plots.risk_heatmap(table, ax=fresh_axes(), which=which, dataset=bundle.data)
+    services = list(dict.fromkeys(table.index.get_level_values("service_id")))
+    areas = list(bundle.data.legal_areas.index)
+    cells = {(round(x), round(y)): text.get_text() for text in ax.texts
+             for x, y in [text.get_position()] if text.get_text() and text.get_transform() == ax.transData}
+    assert len(cells) == len(services) * len(areas)
+    for i, service in enumerate(services):
+        for j, area in enumerate(areas):
+            expected = str(table.loc[(service, area), f"{which}_score"]) if (service, area) in table.index else "-"
+            assert cells[(j, i)] == expected, (service, area)
+    assert ax.get_title(loc="left") == t(f"plot_heatmap_title_{which}", "en")
+    colorbar = [other for other in ax.figure.axes if other is not ax]
+    assert len(colorbar) == 1 and colorbar[0].get_ylabel() == t("plot_score_colorbar", "en")
+    assert ax.images[0].get_cmap().name.startswith("cividis")
+
+
+def test_risk_heatmap_rejects_unknown_which(bundle):
+    with pytest.raises(ValueError, match="which"):
+        plots.risk_heatmap(bundle.breakdown, ax=fresh_axes(), which="worst")
+
+
+# --- risk_matrix ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["inherent", "residual"])
+def test_risk_matrix(which, bundle):
+    rows = bundle.breakdown.loc[MATRIX_SERVICE]
+    ax = plots.risk_matrix(bundle.breakdown, MATRIX_SERVICE, ax=fresh_axes(), which=which, dataset=bundle.data)
+    cells = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
+    assert len(cells) == 25
+    assert {cell.get_hatch() or "" for cell in cells} == {s["hatch"] for s in plots.BAND_STYLE.values()}
+    products = [likelihood * impact for likelihood in range(1, 6) for impact in range(1, 6)]
+    numbers = list(range(1, len(rows) + 1))  # the points are numbered; the legend names them
+    assert sorted(int(text) for text in texts(ax)) == sorted(products + numbers)
+    points = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(points) == len(rows)
+    prefix = "" if which == "inherent" else "residual_"
+    expected = sorted(zip(rows[f"{prefix}impact"], rows[f"{prefix}likelihood"]))
+    placed = sorted((round(line.get_xdata()[0]), round(line.get_ydata()[0])) for line in points)
+    assert placed == expected
+    shown = legend_texts(ax)
+    for band in toolkit.RISK_BANDS:
+        assert any(text.startswith(t(band, "en")) for text in shown)
+    for area in rows.index:
+        assert name(bundle.data, "legal_areas", area, "en").replace(" ", "") in "".join(shown).replace(
+            "\n", "").replace(" ", "")
+
+
+def test_risk_matrix_rejects_unknown_service(bundle):
+    with pytest.raises(ValueError, match="service"):
+        plots.risk_matrix(bundle.breakdown, "no_such_service", ax=fresh_axes())
+    with pytest.raises(ValueError, match="service"):
+        plots.risk_matrix(bundle.breakdown.iloc[:0], "no_such_service", ax=fresh_axes(), dataset=bundle.data)
+
+
+def test_risk_matrix_of_an_empty_table_draws_the_bare_matrix(bundle):
+    # The risk scorer dashboard starts with nothing scored.
+    ax = plots.risk_matrix(bundle.breakdown.iloc[:0], "blog", ax=fresh_axes(), lang="it")
+    assert len(ax.patches) == 25 and not [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(legend_texts(ax)) == len(toolkit.RISK_BANDS)
+
+
+# --- inherent_vs_residual ------------------------------------------------------------------
+
+
+def test_inherent_vs_residual(bundle):
+    evaluation = bundle.evaluation
+    ax = plots.inherent_vs_residual(evaluation, ax=fresh_axes())
+    inherent, residual = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert np.allclose(inherent.get_offsets()[:, 0], evaluation["inherent_risk"])
+    assert np.allclose(residual.get_offsets()[:, 0], evaluation["residual_risk"])
+    assert inherent.get_paths()[0].vertices.tobytes() != residual.get_paths()[0].vertices.tobytes()
+    boundaries = sorted(line.get_xdata()[0] for line in ax.lines)
+    assert boundaries == [4.5, 9.5, 16.5]
+    assert legend_texts(ax) == [t("plot_inherent_marker", "en"), t("plot_residual_marker", "en")]
+    assert {t(band, "en") for band in toolkit.RISK_BANDS} <= set(texts(ax))
+
+
+# --- cost_comparison -----------------------------------------------------------------------
+
+
+def test_cost_comparison(bundle):
+    evaluation = bundle.evaluation
+    ax = plots.cost_comparison(evaluation, ax=fresh_axes())
+    inhouse, *parts = ax.containers
+    assert len(parts) == len(plots.COST_PARTS)
+    assert sum(len(container) for container in ax.containers) == 6 * len(evaluation)
+    assert np.allclose([bar.get_width() for bar in inhouse], evaluation["inhouse_cost"])
+    assert np.allclose([bar.get_x() + bar.get_width() for bar in parts[-1]], evaluation["outsourced_cost"])
+    assert len({container[0].get_hatch() or "" for container in ax.containers}) == 6
+    assert legend_texts(ax) == [t("plot_cost_inhouse", "en")] + [t(f"plot_cost_{p}", "en") for p in plots.COST_PARTS]
+
+
+# --- clause_value_bars ---------------------------------------------------------------------
+
+
+def test_clause_value_bars(bundle):
+    table = bundle.clauses
+    ax = plots.clause_value_bars(table, ax=fresh_axes(), lang="it", dataset=bundle.data)
+    cost, removed = ax.containers
+    assert np.allclose([bar.get_width() for bar in cost], table["cost"])
+    assert np.allclose([bar.get_width() for bar in removed], table["risk_removed"])
+    assert texts(ax) == [eur(v, "it") for v in table["cost"]] + [eur(v, "it") for v in table["risk_removed"]]
+    marker = f"({t('plot_adopted', 'it')})"
+    ticks = [label.get_text() for label in ax.get_yticklabels()]
+    assert [marker in tick and tick.startswith("\u2713") for tick in ticks] == list(table["adopted"])
+    assert legend_texts(ax) == [t("plot_clause_cost", "it"), t("plot_clause_removed", "it")]
+
+
+# --- break_even_curves ---------------------------------------------------------------------
+
+
+def test_break_even_curves(bundle):
+    curve = bundle.curve
+    ax = plots.break_even_curves(curve, ax=fresh_axes())
+    lines = [line for line in ax.lines if not line.get_label().startswith("_")]
+    assert len(lines) == curve.shape[1]
+    assert len({(line.get_linestyle(), line.get_marker()) for line in lines}) == len(lines)  # not only colour
+    crossings = toolkit.break_even(curve).dropna()
+    (points,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert np.allclose(points.get_offsets(), np.column_stack([crossings, np.zeros(len(crossings))]))
+    assert legend_texts(ax)[-1] == t("plot_break_even_point", "en")
+    assert any(list(line.get_ydata()) == [0, 0] for line in ax.lines)
+
+
+def test_break_even_curves_axis_follows_the_swept_field(bundle):
+    curve = toolkit.sweep(bundle.data, SCENARIO, "volume", [0.25, 0.5, 1, 2, 4])
+    ax = plots.break_even_curves(curve, ax=fresh_axes(), lang="it")
+    assert ax.get_xlabel() == t("plot_field_volume", "it")
+    assert ax.get_ylabel() == t("plot_savings_axis", "it")
+    curve = toolkit.sweep(bundle.data, SCENARIO, "horizon_months", [6, 24], column="net_benefit")
+    ax = plots.break_even_curves(curve, ax=fresh_axes(), column="net_benefit")
+    assert ax.get_ylabel() == t("plot_net_benefit_axis", "en")

@@ -1,0 +1,424 @@
+"""Charts of the model's results: one chart per function, in English or Italian.
+
+Every function takes the table it draws (from :func:`toolkit.evaluate`,
+:func:`toolkit.breakdown`, :func:`toolkit.clause_value` or :func:`toolkit.sweep`), an
+optional Matplotlib ``ax`` and ``lang`` ("en" or "it"), and returns the Axes it drew on.
+Pass ``dataset`` (from :func:`toolkit.load_dataset`) to show the names of services,
+legal areas and clauses instead of their ids::
+
+    import toolkit
+    from toolkit import plots
+    data = toolkit.load_dataset()
+    table = toolkit.evaluate(data, toolkit.Scenario(clauses=("dpa_art28",)))
+    plots.savings_vs_risk(table, lang="it")
+
+Figures: with ``ax=None`` a new figure is made with ``matplotlib.pyplot.subplots`` (so
+that Jupyter shows it under the cell); with an ``ax`` the chart is drawn on it and
+pyplot is not touched at all, so a dashboard can draw on its own
+``matplotlib.figure.Figure``. No global settings (rcParams, styles) are changed.
+
+Colours come from the Okabe-Ito palette (safe for colour-blind readers) and the heat
+maps use cividis; every meaning carried by a colour is also carried by a marker shape,
+a hatch, a text or a legend entry.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import blended_transform_factory
+
+from .i18n import STRINGS, check_lang, eur, name, number, t
+from .model import RECOMMENDATIONS, RISK_BANDS, break_even
+
+__all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
+           "cost_comparison", "clause_value_bars", "break_even_curves", "OKABE_ITO", "HEATMAP_CMAP"]
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
+HEATMAP_CMAP = "cividis"  # sequential and colour-blind safe
+EDGE = "#333333"  # outlines and hatches
+
+# One colour + marker + hatch per recommendation (the legend names them).
+REC_STYLE = {
+    "outsource": dict(color=OKABE_ITO["green"], marker="o", hatch=""),
+    "outsource_with_clauses": dict(color=OKABE_ITO["blue"], marker="s", hatch="//"),
+    "keep_in_house": dict(color=OKABE_ITO["vermillion"], marker="X", hatch="xx"),
+}
+BAND_STYLE = {
+    "low": dict(color=OKABE_ITO["green"], hatch=""),
+    "medium": dict(color=OKABE_ITO["yellow"], hatch=".."),
+    "high": dict(color=OKABE_ITO["orange"], hatch="//"),
+    "critical": dict(color=OKABE_ITO["vermillion"], hatch="xx"),
+}
+# Highest score of each band (data/risk_bands.csv); used when no dataset is given.
+BAND_MAX = {"low": 4, "medium": 9, "high": 16, "critical": 25}
+COST_PARTS = ("fee", "clause_premium", "vendor_management", "transition", "drafting")
+COST_STYLE = {
+    "inhouse": dict(color=OKABE_ITO["sky_blue"], hatch=""),
+    "fee": dict(color=OKABE_ITO["orange"], hatch="///"),
+    "clause_premium": dict(color=OKABE_ITO["blue"], hatch="xx"),
+    "vendor_management": dict(color=OKABE_ITO["purple"], hatch=".."),
+    "transition": dict(color=OKABE_ITO["yellow"], hatch="\\\\\\"),
+    "drafting": dict(color=OKABE_ITO["green"], hatch="oo"),
+}
+LINE_STYLES = ("-", "--", "-.", ":")
+LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
+LINE_COLOURS = tuple(c for k, c in OKABE_ITO.items() if k != "yellow")  # yellow is faint on white
+SCORE_MAX = 25
+
+
+# --- shared helpers ----------------------------------------------------------------------
+
+
+def _axes(ax, size):
+    """The given Axes, or a new figure's (pyplot, so that a notebook shows it)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt  # only when asked for a new figure
+
+    return plt.subplots(figsize=size, layout="constrained")[1]
+
+
+def _finish(ax, title, xlabel, ylabel):
+    ax.set_title(title, loc="left", fontsize="medium", fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def _wrap(text, width):
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def _labels(ids, table, dataset, lang, width=28):
+    """Row names from the dataset (wrapped), or the ids."""
+    if dataset is None:
+        return [str(item) for item in ids]
+    return [_wrap(name(dataset, table, item, lang), width) for item in ids]
+
+
+def _band_max(dataset) -> dict:
+    if dataset is None:
+        return dict(BAND_MAX)
+    return {band: int(high) for band, high in dataset.risk_bands["max_score"].items()}
+
+
+def _choice(argument, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"{argument}: expected one of {', '.join(map(str, allowed))}, got {value!r}")
+    return value
+
+
+def _legend(ax, **options):
+    """A legend of the artists drawn with a label."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, fontsize="small", **options)
+
+
+def _eur_ticks(axis, lang):
+    """Thousands separators on a EUR axis, in the language's style (1,000 or 1.000)."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: number(value, lang)))
+
+
+def _rec_legend(ax, recommendations, lang, patches=False, extra=(), **options):
+    """Legend entries for the recommendations present, in the model's order (then ``extra``)."""
+    present = [r for r in RECOMMENDATIONS if r in set(recommendations)]
+    if patches:
+        handles = [Patch(facecolor=REC_STYLE[r]["color"], hatch=REC_STYLE[r]["hatch"], edgecolor=EDGE,
+                         label=t(r, lang)) for r in present]
+    else:
+        handles = [Line2D([], [], linestyle="", marker=REC_STYLE[r]["marker"], color=REC_STYLE[r]["color"],
+                          markeredgecolor=EDGE, markersize=8, label=t(r, lang)) for r in present]
+    ax.legend(handles=handles + list(extra), fontsize="small", **options)
+
+
+def _value_labels(ax, bars, lang):
+    """EUR at the end of each horizontal bar: inside long bars (on a white box), outside short ones.
+
+    Call it after drawing every bar: "long" is measured against all the data on the Axes.
+    """
+    span = max(ax.dataLim.width, 1e-9)
+    for bar in bars:
+        value = bar.get_x() + bar.get_width()  # the bar's end (bars start at 0)
+        inside = abs(value) > 0.3 * span
+        outward = 1 if value >= 0 else -1
+        side = -outward if inside else outward
+        ax.annotate(eur(value, lang), (value, bar.get_y() + bar.get_height() / 2), xytext=(3 * side, 0),
+                    textcoords="offset points", ha="left" if side > 0 else "right", va="center",
+                    fontsize="x-small", bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none",
+                                                  alpha=0.85) if inside else None)
+    ax.margins(x=0.15)
+
+
+def _services_axis(ax, labels):
+    """Categories down the y axis, the first at the top."""
+    ax.set_yticks(range(len(labels)), labels, fontsize="small")
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+
+
+# --- the charts ----------------------------------------------------------------------------
+
+
+def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", dataset=None):
+    """Scatter of savings (EUR) against residual risk (0-25), one marker per recommendation.
+
+    The dashed vertical line is the top score of the ``appetite`` band, the horizontal
+    line is zero savings; the four corners say what each quadrant means. Points are
+    annotated with the service ids (short, so the chart stays readable in a dashboard);
+    ``dataset`` is only read for the band limits (default: 4, 9, 16, 25).
+    """
+    check_lang(lang)
+    _choice("appetite", appetite, RISK_BANDS)
+    ax = _axes(ax, (10, 5.5))
+    limit = _band_max(dataset)[appetite]
+    for rec in RECOMMENDATIONS:
+        rows = evaluation[evaluation["recommendation"] == rec]
+        if len(rows):
+            style = REC_STYLE[rec]
+            ax.scatter(rows["residual_risk"], rows["savings"], s=70, color=style["color"], marker=style["marker"],
+                       edgecolors=EDGE, linewidths=0.6, zorder=3)
+    for service, row in evaluation.iterrows():
+        ax.annotate(str(service), (row["residual_risk"], row["savings"]), xytext=(6, 4),
+                    textcoords="offset points", fontsize="x-small")
+    line = ax.axvline(limit, color=EDGE, linestyle="--", linewidth=1,
+                      label=t("plot_appetite_line", lang, band=t(appetite, lang), score=limit))
+    ax.axhline(0, color=EDGE, linewidth=0.8)
+    ax.set_xlim(0, SCORE_MAX + 1)
+    low, high = min(evaluation["savings"].min(), 0), max(evaluation["savings"].max(), 0)
+    pad = (high - low) * 0.3 or 1000  # room for the corner captions above and below the points
+    ax.set_ylim(low - pad, high + pad)
+    _quadrant_captions(ax, limit, lang)
+    _eur_ticks(ax.yaxis, lang)
+    _rec_legend(ax, evaluation["recommendation"], lang, extra=[line], loc="upper left", bbox_to_anchor=(1.01, 1))
+    return _finish(ax, t("plot_savings_vs_risk_title", lang), t("plot_residual_axis", lang),
+                   t("plot_savings_axis", lang))
+
+
+def _quadrant_captions(ax, limit, lang):
+    corners = [(0.01, 0.98, "left", "top", "plot_q_saves_ok"), (0.01, 0.02, "left", "bottom", "plot_q_costs_ok")]
+    if limit < SCORE_MAX:
+        corners += [(0.99, 0.98, "right", "top", "plot_q_saves_risky"),
+                    (0.99, 0.02, "right", "bottom", "plot_q_costs_risky")]
+    for x, y, ha, va, key in corners:
+        ax.text(x, y, t(key, lang).replace(", ", ",\n", 1), transform=ax.transAxes, ha=ha, va=va,
+                multialignment=ha, fontsize="small", style="italic", color=EDGE)
+
+
+def net_benefit_bars(evaluation, ax=None, lang="en", dataset=None):
+    """Horizontal bars of each service's net benefit (EUR), hatched by recommendation."""
+    check_lang(lang)
+    ax = _axes(ax, (8, 0.45 * len(evaluation) + 1.8))
+    table = evaluation.sort_values("net_benefit", ascending=False)
+    styles = [REC_STYLE[r] for r in table["recommendation"]]
+    bars = ax.barh(range(len(table)), table["net_benefit"], color=[s["color"] for s in styles],
+                   hatch=[s["hatch"] for s in styles], edgecolor=EDGE, linewidth=0.6)
+    _value_labels(ax, bars, lang)
+    ax.axvline(0, color=EDGE, linewidth=0.8)
+    _services_axis(ax, _labels(table.index, "services", dataset, lang))
+    _eur_ticks(ax.xaxis, lang)
+    _rec_legend(ax, table["recommendation"], lang, patches=True, loc="best")
+    return _finish(ax, t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang), t("service", lang))
+
+
+def risk_heatmap(breakdown_table, ax=None, lang="en", which="residual", dataset=None):
+    """Services x legal areas grid of the inherent or residual score, the number in each cell.
+
+    Cells where the service is not exposed to the area show "-".
+    """
+    check_lang(lang)
+    _choice("which", which, ("inherent", "residual"))
+    scores = breakdown_table[f"{which}_score"].unstack("area_id")
+    services = list(dict.fromkeys(breakdown_table.index.get_level_values("service_id")))
+    areas = list(dataset.legal_areas.index) if dataset is not None else sorted(scores.columns)
+    scores = scores.reindex(index=services, columns=areas)
+    ax = _axes(ax, (1.5 * len(areas) + 4, 0.45 * len(services) + 2.5))
+    values = np.ma.masked_invalid(scores.to_numpy(dtype=float))
+    cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="white")
+    norm = Normalize(0, SCORE_MAX)
+    image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+    for (i, j), value in np.ndenumerate(scores.to_numpy(dtype=float)):
+        exposed = not math.isnan(value)
+        light = exposed and sum(cmap(norm(value))[:3]) / 3 < 0.5
+        ax.text(j, i, f"{value:.0f}" if exposed else "-", ha="center", va="center", fontsize="small",
+                color="white" if light else "black")
+    ax.set_xticks(range(len(areas)), _labels(areas, "legal_areas", dataset, lang, width=16), fontsize="small")
+    ax.set_yticks(range(len(services)), _labels(services, "services", dataset, lang), fontsize="small")
+    ax.set_xticks(np.arange(len(areas) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(services) + 1) - 0.5, minor=True)
+    ax.tick_params(which="minor", length=0)
+    ax.grid(which="minor", color="#cccccc", linewidth=0.8)
+    ax.figure.colorbar(image, ax=ax, label=t("plot_score_colorbar", lang))
+    xlabel = f"{t('legal_area', lang)}  ({t('plot_not_exposed', lang)})"
+    return _finish(ax, t(f"plot_heatmap_title_{which}", lang), xlabel, t("service", lang))
+
+
+def risk_matrix(breakdown_table, service, ax=None, lang="en", which="inherent", dataset=None):
+    """The 5x5 likelihood x impact matrix, shaded by risk band, with ``service``'s legal areas."""
+    check_lang(lang)
+    _choice("which", which, ("inherent", "residual"))
+    ids = breakdown_table.index.get_level_values("service_id")
+    known = list(dataset.services.index) if dataset is not None else list(dict.fromkeys(ids))
+    if known:  # an empty table (nothing scored yet, no dataset) draws the empty matrix
+        _choice("service", service, known)
+    ax = _axes(ax, (9, 6))
+    tops = _band_max(dataset)
+    for likelihood in range(1, 6):
+        for impact in range(1, 6):
+            band = next(b for b in RISK_BANDS if likelihood * impact <= tops[b])
+            ax.add_patch(Rectangle((impact - 0.5, likelihood - 0.5), 1, 1, facecolor=BAND_STYLE[band]["color"],
+                                   alpha=0.45, hatch=BAND_STYLE[band]["hatch"], edgecolor="white", linewidth=1))
+            ax.text(impact - 0.45, likelihood + 0.45, str(likelihood * impact), ha="left", va="top",
+                    fontsize="x-small", color=EDGE)
+    lows = {band: ([0] + [tops[b] + 1 for b in RISK_BANDS])[k] for k, band in enumerate(RISK_BANDS)}
+    bands = [Patch(facecolor=BAND_STYLE[b]["color"], alpha=0.45, hatch=BAND_STYLE[b]["hatch"], edgecolor=EDGE,
+                   label=t("plot_band_legend", lang, band=t(b, lang), low=lows[b], high=tops[b]))
+             for b in RISK_BANDS]
+    areas = _matrix_points(ax, breakdown_table[ids == service].droplevel("service_id"), which, dataset, lang)
+    ax.legend(handles=bands + areas, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_xlim(0.5, 5.5)
+    ax.set_ylim(0.5, 5.5)
+    ax.set_xticks(range(1, 6), _level_labels(dataset, "impact_levels", lang), fontsize="small")
+    ax.set_yticks(range(1, 6), _level_labels(dataset, "likelihood_levels", lang), fontsize="small")
+    title = t(f"plot_matrix_title_{which}", lang, service=_labels([service], "services", dataset, lang, 60)[0])
+    return _finish(ax, title, t("plot_impact_axis", lang), t("plot_likelihood_axis", lang))
+
+
+def _level_labels(dataset, table, lang):
+    if dataset is None:
+        return [str(level) for level in range(1, 6)]
+    return [f"{level}\n{getattr(dataset, table).loc[level, f'label_{lang}']}" for level in range(1, 6)]
+
+
+def _matrix_points(ax, rows, which, dataset, lang):
+    """The service's areas as numbered points (side by side when they share a cell).
+
+    Returns the legend handles that name the numbers.
+    """
+    prefix = "" if which == "inherent" else "residual_"
+    cells, handles = {}, []
+    for number_, (area, row) in enumerate(rows.iterrows(), start=1):
+        cell = (int(row[f"{prefix}impact"]), int(row[f"{prefix}likelihood"]))
+        cells.setdefault(cell, []).append(number_)
+        label = _labels([area], "legal_areas", dataset, lang, width=34)[0]
+        handles.append(Line2D([], [], linestyle="", marker=f"${number_}$", color=OKABE_ITO["black"], label=label))
+    for (impact, likelihood), numbers in cells.items():
+        for k, number_ in enumerate(numbers):
+            x = impact + (k - (len(numbers) - 1) / 2) * 0.3
+            ax.plot(x, likelihood, marker="o", linestyle="", markersize=13, color=OKABE_ITO["black"],
+                    markeredgecolor="white")
+            ax.text(x, likelihood, str(number_), ha="center", va="center", color="white", fontsize="small",
+                    fontweight="bold")
+    return handles
+
+
+def inherent_vs_residual(evaluation, ax=None, lang="en", dataset=None):
+    """Dumbbells: each service's inherent and residual risk (0-25) joined by a line."""
+    check_lang(lang)
+    ax = _axes(ax, (10, 0.45 * len(evaluation) + 2))
+    y = np.arange(len(evaluation))
+    tops = _band_max(dataset)
+    top_of_axes = blended_transform_factory(ax.transData, ax.transAxes)
+    for k, band in enumerate(RISK_BANDS):
+        low = 0 if k == 0 else tops[RISK_BANDS[k - 1]] + 0.5
+        high = tops[band] + 0.5 if band != RISK_BANDS[-1] else SCORE_MAX + 1
+        if band != RISK_BANDS[-1]:
+            ax.axvline(high, color="#999999", linewidth=0.8, linestyle=":", zorder=0)
+        ax.text((low + high) / 2, 0.995, t(band, lang), transform=top_of_axes, ha="center", va="top",
+                fontsize="x-small", color="#555555")
+    ax.hlines(y, evaluation["residual_risk"], evaluation["inherent_risk"], color="#888888", linewidth=2, zorder=1)
+    ax.scatter(evaluation["inherent_risk"], y, marker="o", s=110, color=OKABE_ITO["vermillion"], edgecolors=EDGE,
+               zorder=3, label=t("plot_inherent_marker", lang))
+    ax.scatter(evaluation["residual_risk"], y, marker="D", s=40, color=OKABE_ITO["blue"], edgecolors=EDGE,
+               zorder=4, label=t("plot_residual_marker", lang))
+    ax.set_xlim(0, SCORE_MAX + 1)
+    _services_axis(ax, _labels(evaluation.index, "services", dataset, lang))
+    ax.set_ylim(len(evaluation) - 0.2, -0.8)
+    _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return _finish(ax, t("plot_dumbbell_title", lang), t("plot_risk_score_axis", lang), t("service", lang))
+
+
+def cost_comparison(evaluation, ax=None, lang="en", dataset=None):
+    """Per service: the in-house cost bar above the outsourced cost, stacked into its parts (EUR)."""
+    check_lang(lang)
+    ax = _axes(ax, (9, 0.7 * len(evaluation) + 2))
+    y = np.arange(len(evaluation))
+    style = COST_STYLE["inhouse"]
+    ax.barh(y - 0.2, evaluation["inhouse_cost"], height=0.38, color=style["color"], hatch=style["hatch"],
+            edgecolor=EDGE, linewidth=0.5, label=t("plot_cost_inhouse", lang))
+    left = np.zeros(len(evaluation))
+    for part in COST_PARTS:
+        style = COST_STYLE[part]
+        ax.barh(y + 0.2, evaluation[part], left=left, height=0.38, color=style["color"], hatch=style["hatch"],
+                edgecolor=EDGE, linewidth=0.5, label=t(f"plot_cost_{part}", lang))
+        left = left + evaluation[part].to_numpy()
+    _services_axis(ax, _labels(evaluation.index, "services", dataset, lang))
+    _eur_ticks(ax.xaxis, lang)
+    _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return _finish(ax, t("plot_cost_title", lang), t("plot_cost_axis", lang), t("service", lang))
+
+
+def clause_value_bars(clause_table, ax=None, lang="en", dataset=None):
+    """Per clause: its cost and the expected legal loss it removes (EUR), side by side.
+
+    Clauses adopted in the scenario are marked with a check mark and "(adopted)".
+    """
+    check_lang(lang)
+    ax = _axes(ax, (9, 0.7 * len(clause_table) + 2))
+    y = np.arange(len(clause_table))
+    for column, offset, colour, hatch, key in (("cost", -0.2, "vermillion", "//", "plot_clause_cost"),
+                                               ("risk_removed", 0.2, "green", "", "plot_clause_removed")):
+        ax.barh(y + offset, clause_table[column], height=0.38, color=OKABE_ITO[colour], hatch=hatch,
+                edgecolor=EDGE, linewidth=0.5, label=t(key, lang))
+    for bars in ax.containers:
+        _value_labels(ax, bars, lang)
+    labels = _labels(clause_table.index, "clauses", dataset, lang)
+    labels = [f"\u2713 {label} ({t('plot_adopted', lang)})" if adopted else label
+              for label, adopted in zip(labels, clause_table["adopted"])]
+    ax.axvline(0, color=EDGE, linewidth=0.8)
+    _services_axis(ax, labels)
+    _eur_ticks(ax.xaxis, lang)
+    _legend(ax, loc="best")
+    return _finish(ax, t("plot_clause_title", lang), t("plot_eur_axis", lang), t("clause", lang))
+
+
+_Y_AXIS = {"savings": "plot_savings_axis", "net_benefit": "plot_net_benefit_axis"}
+
+
+def break_even_curves(curve, ax=None, lang="en", dataset=None, column="savings"):
+    """One line per service from :func:`toolkit.sweep`, with the break-even points marked.
+
+    ``column`` names what was swept ("savings" or "net_benefit"), for the y axis label.
+    """
+    check_lang(lang)
+    _choice("column", column, tuple(_Y_AXIS))
+    ax = _axes(ax, (11, 5.5))
+    field = curve.index.name
+    x = curve.index.to_numpy(dtype=float)
+    crossings = break_even(curve)
+    labels = _labels(curve.columns, "services", dataset, lang, width=1000)
+    every = max(1, len(x) // 8)
+    for k, (service, label) in enumerate(zip(curve.columns, labels)):
+        if not math.isnan(crossings[service]):
+            label = t("plot_break_even_label", lang, service=label, value=number(crossings[service], lang, 1))
+        label = _wrap(label, 40)
+        ax.plot(x, curve[service].to_numpy(dtype=float), label=label, linewidth=1.5,
+                color=LINE_COLOURS[k % len(LINE_COLOURS)], linestyle=LINE_STYLES[k % len(LINE_STYLES)],
+                marker=LINE_MARKERS[k % len(LINE_MARKERS)], markersize=5, markevery=every)
+    found = crossings.dropna()
+    ax.scatter(found.to_numpy(dtype=float), np.zeros(len(found)), s=90, facecolors="none", edgecolors=EDGE,
+               linewidths=1.5, zorder=4, label=t("plot_break_even_point", lang))
+    ax.axhline(0, color=EDGE, linewidth=0.8)
+    _eur_ticks(ax.yaxis, lang)
+    _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1))
+    xlabel = t(f"plot_field_{field}", lang) if f"plot_field_{field}" in STRINGS else str(field)
+    return _finish(ax, t("plot_break_even_title", lang), xlabel, t(_Y_AXIS[column], lang))
+
