@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from .i18n import STRINGS, check_lang, eur, name, number, t
@@ -124,8 +124,12 @@ def _legend(ax, **options):
         ax.legend(handles, labels, fontsize="small", **options)
 
 
-def _eur_ticks(axis, lang):
-    """Thousands separators on a EUR axis, in the language's style (1,000 or 1.000)."""
+def _eur_ticks(axis, lang, bins=5):
+    """Thousands separators on a EUR axis, in the language's style (1,000 or 1.000).
+
+    At most ``bins`` intervals, so that long labels such as -100,000 do not collide.
+    """
+    axis.set_major_locator(MaxNLocator(nbins=bins))
     axis.set_major_formatter(FuncFormatter(lambda value, _: number(value, lang)))
 
 
@@ -224,7 +228,7 @@ def net_benefit_bars(evaluation, ax=None, lang="en", dataset=None):
     _value_labels(ax, bars, lang)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     _services_axis(ax, _labels(table.index, "services", dataset, lang))
-    _eur_ticks(ax.xaxis, lang)
+    _eur_ticks(ax.xaxis, lang, bins=4)
     _rec_legend(ax, table["recommendation"], lang, patches=True, loc="best")
     return _finish(ax, t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang), t("service", lang))
 
