@@ -23,6 +23,7 @@ import csv
 import difflib
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,16 +191,30 @@ def _read_table(path: Path, schema: dict) -> _RawTable:
     rows = []
     for row, line in zip(parsed[1:], lines[1:]):
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            raise DataError(f"this row has {len(row)} cells but the header has {len(header)} columns; "
-                            "check for a separator inside a value (put such values in quotes)", path, line=line)
+            raise DataError(f"this row has {len(row)} cells but the header has {len(header)} columns; expected one "
+                            "cell per column (check for a separator inside a value; put such values in quotes)",
+                            path, line=line)
         cells = []
-        for pos, is_number in zip(position, numeric):
+        for spec, pos, is_number in zip(schema["fields"], position, numeric):
             cell = row[pos].strip() if pos < len(row) else ""
             if is_number and decimal_comma:
                 cell = _normalise_number(cell)
+            if is_number and not _finite_or_not_a_number(cell):
+                # The schema check takes 'NaN' and 'inf' for numbers; the model cannot use them.
+                expected = _TYPE_WORDS[spec["type"]]
+                raise DataError(f"found '{cell}' where {expected} belongs; expected {expected}{_unit(spec)}",
+                                path, line=line, column=spec["name"])
             cells.append(cell)
         rows.append(cells)
     return _RawTable(path, names, rows, lines[1:])
+
+
+def _finite_or_not_a_number(cell: str) -> bool:
+    """False for text that parses as a non-finite float ('NaN', 'inf', '1e999')."""
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return True  # empty, or not a number at all: the schema check reports it
 
 
 def _normalise_number(cell: str) -> str:
@@ -230,8 +245,11 @@ def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> Non
             continue
         table = raw[task.name]
         schema = resources[task.name]["schema"]
-        first, rest = task.errors[0], len(task.errors) - 1
-        message = _explain(first, task.name, schema)
+        # A duplicated primary key is reported twice (unique-error and primary-key): count it once.
+        problems = {(getattr(e, "row_number", None), "duplicate" if e.type in ("unique-error", "primary-key")
+                     else (e.type, getattr(e, "field_name", None))) for e in task.errors}
+        first, rest = task.errors[0], len(problems) - 1
+        message = _explain(first, task.name, schema, table)
         if rest:
             message += f" (and {rest} more problem{'s' if rest > 1 else ''} in this file)"
         row_number = getattr(first, "row_number", None)
@@ -245,7 +263,7 @@ def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> Non
 _TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "text"}
 
 
-def _explain(error, table: str, schema: dict) -> str:
+def _explain(error, table_name: str, schema: dict, table: _RawTable | None = None) -> str:
     fields = {f["name"]: f for f in schema["fields"]}
     cell = getattr(error, "cell", None)
     name = getattr(error, "field_name", None)
@@ -272,8 +290,19 @@ def _explain(error, table: str, schema: dict) -> str:
             return f"found '{cell}'; expected an id of lower-case letters, digits and '_' (for example 'my_service')"
         return f"found '{cell}'; {note}"
     if error.type in ("unique-error", "primary-key"):
-        key = ", ".join(schema["primaryKey"])
-        return f"duplicate {key} '{cell if cell else ''}'; each {key} must appear once ({error.note})".replace(" ''", "")
+        if error.type == "unique-error":
+            key, values = [name], [cell]
+        else:  # the cells are in schema order (see _read_table)
+            names, cells = [f["name"] for f in schema["fields"]], list(getattr(error, "cells", None) or [])
+            key = schema["primaryKey"]
+            values = [cells[names.index(k)] for k in key if names.index(k) < len(cells)]
+        label = ", ".join(key)
+        earlier = re.search(r"position (\d+)", error.note or "")  # frictionless counts the header as row 1
+        where = f" ({error.note})"
+        if earlier and table is not None and 2 <= int(earlier.group(1)) <= len(table.lines) + 1:
+            where = f" (it is already on line {table.lines[int(earlier.group(1)) - 2]})"
+        shown = ", ".join(f"'{value}'" for value in values)
+        return f"duplicate {label} {shown}; expected each {label} to appear once{where}"
     if error.type == "foreign-key":
         return f"{error.note}; expected an id that exists in the referenced table"
     if error.type == "missing-cell":

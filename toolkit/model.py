@@ -18,8 +18,10 @@ All the numbers come from the tables in `data/`, each with its source.
 * **Clause premium** = fee x the sum of the premiums (%) of the adopted clauses that
   protect this service (a clause protects a service when it mitigates a legal area in
   which the service is exposed).
-* **Vendor management** = management hours a month x hourly cost (someone must brief
-  and check the supplier).
+* **Vendor management** = management hours a month x the profile's hourly cost *before*
+  the salary multiplier (someone already on the staff must brief and check the supplier;
+  the salary multiplier is about the person who would do the work in house, so paying
+  that person more never makes outsourcing look worse).
 * **Transition** (one-off) = transition months x fee: for a while the firm pays the
   supplier while its own people still run the service.
 * **Drafting** (one-off) = each protecting clause's drafting cost, shared equally by
@@ -104,7 +106,8 @@ class Scenario:
     services: ids of the services in scope; ``None`` means all of them.
     volume: multiplier on the profile's activity volume (1.0 = as the profile says).
     horizon_months: length of the contract, 1 to 120 months.
-    salary_multiplier: multiplier on the profile's gross salary (1.0 = as is).
+    salary_multiplier: multiplier on the gross salary of the person who would run the services
+        in house (1.0 = as the profile says); managing a supplier stays at the profile's salary.
     fee_multiplier: multiplier on the suppliers' fees (1.0 = as in ``costs.csv``).
     management_hours: staff hours a month spent managing the supplier of each outsourced
         service (default 1.5: about 3 hours a week over 9 services, within the 2-4 hours a
@@ -162,8 +165,8 @@ class Scenario:
                     "volume", "salary_multiplier", "fee_multiplier") else f"a number from {low:g} to {high:g}", value)
             object.__setattr__(self, name, float(value))
         months = self.horizon_months
-        if isinstance(months, bool) or not isinstance(months, (int, float)) or months != int(months) \
-                or not 1 <= months <= 120:
+        if isinstance(months, bool) or not isinstance(months, (int, float)) or not math.isfinite(months) \
+                or months != int(months) or not 1 <= months <= 120:
             fail("horizon_months", "a whole number of months from 1 to 120", months)
         object.__setattr__(self, "horizon_months", int(months))
         if self.risk_appetite not in RISK_BANDS:
@@ -300,8 +303,8 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
 
     months = scenario.horizon_months
     volume = profile.activity_volume * scenario.volume
-    hourly = profile.gross_salary_eur * scenario.salary_multiplier * profile.oncost_multiplier \
-        / profile.productive_hours_year
+    base_hourly = profile.gross_salary_eur * profile.oncost_multiplier / profile.productive_hours_year
+    hourly = base_hourly * scenario.salary_multiplier
     costs = dataset.costs.loc[services]
     inhouse = (costs.inhouse_hours_month.to_numpy() * volume * hourly + costs.tools_eur_month.to_numpy()) * months
     fee = costs.outsourced_fee_eur_month.to_numpy() * volume * scenario.fee_multiplier
@@ -319,7 +322,7 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
         premium_rate=dataset.clauses.loc[clause_ids, "fee_premium_pct"].to_numpy() / 100,
         drafting_cost=dataset.clauses.loc[clause_ids, "drafting_cost_eur"].to_numpy(),
         probability=probability, loss=loss, inhouse_cost=inhouse, fee=fee,
-        management=np.full(len(services), scenario.management_hours * hourly), months=months,
+        management=np.full(len(services), scenario.management_hours * base_hourly), months=months,
         transition=fee * scenario.transition_months,
         band_edges=list(zip(bands.index, bands.max_score)),
         appetite_rank=RISK_BANDS.index(scenario.risk_appetite),

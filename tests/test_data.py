@@ -1,0 +1,344 @@
+"""toolkit/data.py: loading the CSV tables, and refusing bad ones with a clear DataError.
+
+Every bad-input test edits a fresh copy of data/ (the ``data_copy`` fixture) and checks
+the DataError's file, 1-based line, column and that its message says what was found
+and what was expected. ``pytest.raises(DataError)`` also proves that no KeyError or
+pandas error escapes instead.
+"""
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+import toolkit
+from toolkit import DataError
+from toolkit.data import TABLES
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+SCHEMAS = {r["path"]: r["schema"] for r in json.loads((DATA / "datapackage.json").read_text("utf-8"))["resources"]}
+NUMERIC = {path: {f["name"] for f in schema["fields"] if f["type"] in ("number", "integer")}
+           for path, schema in SCHEMAS.items()}
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def read_rows(path, encoding="utf-8"):
+    with open(path, newline="", encoding=encoding) as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path, rows, delimiter=",", encoding="utf-8", lineterminator="\n"):
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator).writerows(rows)
+
+
+def set_cell(folder, filename, key, column, value):
+    """Set ``column`` of the row matching ``key`` ({column: value}); return that row's file line.
+
+    The bundled files have no multi-line cells, so row k (header = 0) is on line k + 1.
+    """
+    path = folder / filename
+    rows = read_rows(path)
+    assert not any("\n" in cell for row in rows for cell in row), "helper assumes one line per row"
+    header = rows[0]
+    matches = [i for i, row in enumerate(rows[1:], start=1)
+               if all(row[header.index(k)] == v for k, v in key.items())]
+    assert len(matches) == 1, f"{filename}: {key} matches rows {matches}"
+    rows[matches[0]][header.index(column)] = value
+    write_rows(path, rows)
+    return matches[0] + 1
+
+
+def replace_once(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: {old!r} occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_starting_with(path, prefix):
+    """1-based number of the only physical line that starts with ``prefix`` (counted by hand)."""
+    numbers = [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+               if line.startswith(prefix)]
+    assert len(numbers) == 1, numbers
+    return numbers[0]
+
+
+def load_error(folder):
+    with pytest.raises(DataError) as info:
+        toolkit.load_dataset(folder)
+    return info.value
+
+
+def check_error(error, path, line, column, *fragments):
+    assert error.path == path
+    assert error.line == line
+    assert error.column == column
+    message = str(error)
+    assert str(path) in message, "the message names the file"
+    assert "expected" in message, "the message says what was expected"
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def assert_same_tables(expected, actual):
+    for name in TABLES:
+        pdt.assert_frame_equal(getattr(actual, name), getattr(expected, name), obj=name)
+
+
+def write_italian(source, target, encoding):
+    """What Excel writes in an Italian locale: ';', decimal comma, CRLF."""
+    target.mkdir()
+    for csv_file in sorted(source.glob("*.csv")):
+        rows = read_rows(csv_file)
+        header, numeric = rows[0], NUMERIC[csv_file.name]
+        out = [header] + [[cell.replace(".", ",") if name in numeric else cell for name, cell in zip(header, row)]
+                          for row in rows[1:]]
+        write_rows(target / csv_file.name, out, delimiter=";", encoding=encoding, lineterminator="\r\n")
+
+
+# --- what must load ------------------------------------------------------------------------
+
+
+def test_bundled_dataset_has_every_table_indexed_by_its_key(dataset):
+    for name in TABLES:
+        table = getattr(dataset, name)
+        assert len(table) > 0, name
+        schema = SCHEMAS[f"{name}.csv"]
+        assert list(table.index.names) == schema["primaryKey"], name
+        assert table.index.is_unique, name
+    # Row counts read off the CSV files by eye: 9 services, 5 areas, 8 clauses, 3 profiles.
+    assert len(dataset.services) == 9 and len(dataset.legal_areas) == 5
+    assert len(dataset.clauses) == 8 and len(dataset.profiles) == 3
+
+
+def test_values_come_through_as_numbers(dataset):
+    # profiles.csv, row 'small': 30000,1.40,1720,3000000,1.0
+    small = dataset.profiles.loc["small"]
+    assert small.gross_salary_eur == 30000 and small.oncost_multiplier == 1.40
+    assert small.productive_hours_year == 1720 and small.turnover_eur == 3_000_000
+    # exposure.csv, row 'direct_marketing,privacy,5,5'
+    assert dataset.exposure.loc[("direct_marketing", "privacy"), "likelihood"] == 5
+    assert dataset.exposure.likelihood.dtype.kind == "i"
+    # legal_areas.csv: trademarks has no fixed maximum sanction (an empty optional cell)
+    assert pd.isna(dataset.legal_areas.loc["trademarks", "max_sanction_eur"])
+    assert dataset.legal_areas.loc["privacy", "max_sanction_eur"] == 20_000_000
+
+
+def test_a_copy_of_the_csv_files_loads_like_the_bundled_data(dataset, data_copy):
+    assert_same_tables(dataset, toolkit.load_dataset(data_copy))
+
+
+def test_italian_excel_export_loads_the_same(dataset, data_copy, tmp_path):
+    italian = tmp_path / "italian"
+    write_italian(data_copy, italian, encoding="utf-8-sig")
+    profiles = (italian / "profiles.csv").read_bytes()
+    assert profiles.startswith(b"\xef\xbb\xbfid;name_en;"), "BOM and ';' written"
+    assert b";1,40;" in profiles, "the decimal comma is really exercised (small's on-cost 1.40)"
+    assert b"\r\n" in profiles
+    assert_same_tables(dataset, toolkit.load_dataset(italian))
+
+
+def test_windows_1252_export_loads_the_same(dataset, data_copy, tmp_path):
+    italian = tmp_path / "cp1252"
+    write_italian(data_copy, italian, encoding="cp1252")
+    clauses = (italian / "clauses.csv").read_bytes()
+    assert "originalità".encode("cp1252") in clauses and not clauses.startswith(b"\xef\xbb\xbf")
+    with pytest.raises(UnicodeDecodeError):
+        clauses.decode("utf-8")  # so the loader really has to fall back to Windows-1252
+    loaded = toolkit.load_dataset(italian)
+    assert loaded.clauses.loc["ip_assignment", "name_it"] == "Cessione dei diritti e garanzia di originalità"
+    assert_same_tables(dataset, loaded)
+
+
+def test_thousands_grouping_in_a_semicolon_file(dataset, data_copy):
+    rows = read_rows(data_copy / "costs.csv")
+    header = rows[0]
+    fee, tools = header.index("outsourced_fee_eur_month"), header.index("tools_eur_month")
+    blog = next(row for row in rows if row[0] == "blog")
+    content = next(row for row in rows if row[0] == "content")
+    blog[fee] = "1.500"  # one thousand five hundred, as Excel shows it in Italy
+    content[tools] = "1.234,5"
+    write_rows(data_copy / "costs.csv", rows, delimiter=";", encoding="cp1252")
+    costs = toolkit.load_dataset(data_copy).costs
+    assert costs.loc["blog", "outsourced_fee_eur_month"] == 1500.0
+    assert costs.loc["content", "tools_eur_month"] == 1234.5
+    # everything else as in the bundled file
+    pdt.assert_frame_equal(costs.drop(index=["blog", "content"]), dataset.costs.drop(index=["blog", "content"]))
+    assert costs.loc["blog", "inhouse_hours_month"] == 24 and costs.loc["content", "inhouse_hours_month"] == 48
+
+
+def test_an_extra_column_is_ignored(dataset, data_copy):
+    for name in ("costs.csv", "exposure.csv"):
+        rows = read_rows(data_copy / name)
+        write_rows(data_copy / name, [rows[0] + ["my_notes"]] + [row + ["check with the lawyer"] for row in rows[1:]])
+    assert_same_tables(dataset, toolkit.load_dataset(data_copy))
+
+
+def test_columns_in_another_order_load_the_same(dataset, data_copy):
+    for csv_file in data_copy.glob("*.csv"):
+        rows = read_rows(csv_file)
+        write_rows(csv_file, [list(reversed(row)) for row in rows])
+    assert read_rows(data_copy / "costs.csv")[0][0] == "source"
+    assert_same_tables(dataset, toolkit.load_dataset(data_copy))
+
+
+def test_loading_does_not_modify_the_files(data_copy):
+    def snapshot(folder):
+        return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+    before, bundled_before = snapshot(data_copy), snapshot(DATA)
+    toolkit.load_dataset(data_copy)
+    toolkit.load_dataset()
+    assert snapshot(data_copy) == before, "no file changed, added or removed"
+    assert snapshot(DATA) == bundled_before
+
+
+# --- what must be refused -------------------------------------------------------------------
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "costs.csv"
+    rows = read_rows(path)
+    drop = rows[0].index("tools_eur_month")
+    write_rows(path, [row[:drop] + row[drop + 1:] for row in rows])
+    error = load_error(data_copy)
+    check_error(error, path, 1, "tools_eur_month", "'tools_eur_month' is missing",
+                "service_id, inhouse_hours_month, tools_eur_month, outsourced_fee_eur_month")
+
+
+def test_renamed_column_suggests_the_new_name(data_copy):
+    path = data_copy / "costs.csv"
+    replace_once(path, "tools_eur_month", "tools_eur_per_month")
+    error = load_error(data_copy)
+    check_error(error, path, 1, "tools_eur_month", "'tools_eur_month' is missing", "'tools_eur_per_month'")
+
+
+def test_text_where_a_number_belongs(data_copy):
+    line = set_cell(data_copy, "costs.csv", {"service_id": "blog"}, "tools_eur_month", "twenty")
+    assert line == 2
+    error = load_error(data_copy)
+    check_error(error, data_copy / "costs.csv", 2, "tools_eur_month", "'twenty'", "a number")
+
+
+@pytest.mark.parametrize("text", ["NaN", "inf", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_refused(data_copy, text):
+    # The schema library accepts these as numbers; the model would turn them into NaN/inf costs.
+    line = set_cell(data_copy, "costs.csv", {"service_id": "seo"}, "tools_eur_month", text)
+    error = load_error(data_copy)
+    check_error(error, data_copy / "costs.csv", line, "tools_eur_month", f"'{text}'", "a number")
+
+
+@pytest.mark.parametrize("value", ["0", "6"])
+def test_score_outside_1_to_5(data_copy, value):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "seo", "area_id": "liability"}, "likelihood", value)
+    error = load_error(data_copy)
+    check_error(error, data_copy / "exposure.csv", line, "likelihood", f"found {value}", "from 1 to 5")
+
+
+def test_negative_cost(data_copy):
+    line = set_cell(data_copy, "costs.csv", {"service_id": "seo"}, "tools_eur_month", "-130")
+    assert line == 4
+    error = load_error(data_copy)
+    check_error(error, data_copy / "costs.csv", 4, "tools_eur_month", "-130", "no negative")
+
+
+def test_duplicate_service_id(data_copy):
+    line = set_cell(data_copy, "services.csv", {"id": "seo"}, "id", "blog")
+    error = load_error(data_copy)
+    # blog is on line 2 of services.csv; the copy on the seo row (line 4)
+    assert line == 4
+    check_error(error, data_copy / "services.csv", 4, "id", "duplicate id 'blog'", "once", "line 2")
+
+
+def test_duplicate_service_and_area_in_exposure(data_copy):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "blog", "area_id": "liability"}, "area_id", "privacy")
+    error = load_error(data_copy)
+    # blog,privacy is on line 3; the second one replaces blog,liability on line 4. The key spans
+    # two columns, so no single column is named.
+    assert line == 4
+    check_error(error, data_copy / "exposure.csv", 4, None, "service_id, area_id", "'blog', 'privacy'", "line 3")
+
+
+def test_exposure_row_with_unknown_service(data_copy):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "seo", "area_id": "trademarks"}, "service_id", "sea")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "exposure.csv", line, "service_id", '"sea"', '"services"')
+
+
+def test_exposure_row_with_unknown_legal_area(data_copy):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "seo", "area_id": "trademarks"}, "area_id", "trademark")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "exposure.csv", line, "area_id", '"trademark"', '"legal_areas"')
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n\n  \n"], ids=["empty", "bom-only", "blank-lines"])
+def test_empty_file(data_copy, content):
+    path = data_copy / "costs.csv"
+    path.write_bytes(content)
+    error = load_error(data_copy)
+    check_error(error, path, 1, None, "empty", "header")
+
+
+def test_header_only_file(data_copy):
+    path = data_copy / "costs.csv"
+    path.write_text(",".join(read_rows(path)[0]) + "\n", encoding="utf-8")
+    error = load_error(data_copy)
+    check_error(error, path, 1, None, "no data rows", "at least one row")
+
+
+def test_missing_file(data_copy):
+    path = data_copy / "costs.csv"
+    path.unlink()
+    error = load_error(data_copy)
+    check_error(error, path, None, None, "missing", "costs.csv", "service_id")
+
+
+def test_missing_folder(tmp_path):
+    folder = tmp_path / "no_such_folder"
+    error = load_error(folder)
+    check_error(error, folder, None, None, "no such folder", "costs.csv")
+
+
+def test_empty_required_cell_source(data_copy):
+    line = set_cell(data_copy, "likelihood_levels.csv", {"level": "3"}, "source", "")
+    assert line == 4
+    error = load_error(data_copy)
+    check_error(error, data_copy / "likelihood_levels.csv", 4, "source", "empty", "assumption")
+
+
+def test_empty_required_number(data_copy):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "blog", "area_id": "privacy"}, "impact", "")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "exposure.csv", line, "impact", "empty")
+
+
+def test_row_with_too_many_cells(data_copy):
+    path = data_copy / "likelihood_levels.csv"
+    rows = read_rows(path)
+    rows[3] = rows[3][:4] + ["about once in 10 years", rows[3][4]]  # level 3: a stray separator
+    write_rows(path, rows)
+    error = load_error(data_copy)
+    check_error(error, path, 4, None, "6 cells", "5 columns")
+
+
+@pytest.mark.parametrize("defect", ["score", "cells"])
+def test_line_number_counts_an_earlier_multi_line_cell(data_copy, defect):
+    path = data_copy / "exposure.csv"
+    # The first data row's rationale (quoted) spreads over three physical lines.
+    replace_once(path, '"An outside writer may reuse texts', '"An outside writer\nmay reuse\ntexts')
+    if defect == "score":
+        replace_once(path, "seo,trademarks,2,3,", "seo,trademarks,2,9,")
+        column, fragments = "impact", ("found 9", "from 1 to 5")
+    else:
+        replace_once(path, "seo,trademarks,2,3,", "seo,trademarks,2,3,extra,")
+        column, fragments = None, ("8 cells", "7 columns")
+    # Counted by hand: header 1, blog/copyright 2-4, blog/privacy 5, blog/liability 6,
+    # content 7-9, seo/trademarks 10. The row number in the file would be 8.
+    assert line_starting_with(path, "seo,trademarks,") == 10
+    error = load_error(data_copy)
+    check_error(error, path, 10, column, *fragments)
