@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = ["00_start_here", "01_costs", "02_legal_risks", "03_tradeoff_explorer", "04_contract_clauses",
-            "05_case_study"]
+            "05_case_study", "06_uncertainty"]
 
 
 def test_all_teaching_notebooks_are_there():

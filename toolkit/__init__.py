@@ -8,18 +8,23 @@ A small public API (see ``docs/model.md`` for the formulas in words)::
     toolkit.evaluate(data, scenario)           # one row per service
     toolkit.breakdown(data, scenario)          # one row per (service, legal area)
     toolkit.portfolio(data, scenario)          # totals and the best clause set
+    toolkit.simulate(data, scenario, draws=10_000, seed=0)   # Monte Carlo: what if the numbers are wrong?
+    toolkit.sensitivity(data, scenario, change=0.2)          # one input at a time, +/- 20%
+    scenario.save("my_scenario.json"); toolkit.Scenario.load("my_scenario.json")
 
 Charts live in ``toolkit.plots`` and dashboards in ``toolkit.widgets``; neither is
 imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
 """
 from .data import DataError, Dataset, load_dataset, with_profile
-from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, best_clause_set, break_even,
-                    breakdown, clause_value, evaluate, portfolio, sweep)
+from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, ScenarioFileError, Simulation,
+                    best_clause_set, break_even, breakdown, clause_value, evaluate, portfolio, sensitivity, simulate,
+                    sweep)
 
 __all__ = [
     "DataError", "Dataset", "load_dataset", "with_profile",
     "Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
     "clause_value", "sweep", "break_even",
+    "simulate", "Simulation", "sensitivity", "ScenarioFileError",
     "RISK_BANDS", "RECOMMENDATIONS",
 ]
 __version__ = "0.1.0"

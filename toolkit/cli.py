@@ -1,4 +1,4 @@
-"""Command line: ``python -m toolkit evaluate|portfolio|validate``.
+"""Command line: ``python -m toolkit evaluate|portfolio|validate|export``.
 
 Bad data or a bad scenario prints one short error line naming the problem and exits
 with status 2 (no traceback).
@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("evaluate", parents=[common], help="one row per service: costs, risk, recommendation")
     commands.add_parser("portfolio", parents=[common], help="totals and the best clause set")
     commands.add_parser("validate", parents=[common], help="check the data folder and say what is wrong")
+    export = commands.add_parser("export", help="write the hand-in: Excel, CSV, PNG charts and a one-page HTML "
+                                                "report, with sensitivity and a Monte Carlo simulation")
+    export.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
+    export.add_argument("--scenario", metavar="FILE.json", help="a scenario file (default: the default scenario)")
+    export.add_argument("--out", metavar="DIR", required=True, help="folder to write into (created if missing)")
+    export.add_argument("--lang", choices=["en", "it"], default="en", help="language of the charts and the report")
+    export.add_argument("--draws", type=int, default=10_000, help="simulated futures (default 10,000)")
+    export.add_argument("--seed", type=int, default=0, help="random seed of the simulation (default 0)")
     return parser
 
 
@@ -45,6 +53,8 @@ def main(argv=None) -> int:
     if args.command == "validate":
         print(f"ok: {dataset}")
         return 0
+    if args.command == "export":
+        return _export(dataset, scenario, args)
     if args.command == "evaluate":
         table = evaluate(dataset, scenario)
         _print_table(table if args.format != "table" else table[SHOWN], args.format)
@@ -81,3 +91,23 @@ def _print_table(table: pd.DataFrame, fmt: str) -> None:
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(table.round(0).to_string())
+
+
+def _export(dataset, scenario, args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window, no display needed
+    from .export import export_report
+
+    try:
+        files = export_report(dataset, scenario, args.out, lang=args.lang, draws=args.draws, seed=args.seed)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(files)} files to {args.out}:")
+    for path in files:
+        print(f"  {path.name}")
+    return 0

@@ -37,7 +37,7 @@ DESCRIPTOR = "datapackage.json"
 
 # The tables of the package, each indexed by its primary key in datapackage.json.
 TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "costs",
-          "profiles", "likelihood_levels", "impact_levels", "risk_bands")
+          "profiles", "likelihood_levels", "impact_levels", "risk_bands", "uncertainty")
 
 _MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -74,7 +74,8 @@ class Dataset:
     ``services``, ``legal_areas``, ``clauses``, ``profiles`` are indexed by ``id``;
     ``exposure`` by (``service_id``, ``area_id``); ``clause_effects`` by
     (``clause_id``, ``area_id``); ``costs`` by ``service_id``; ``likelihood_levels`` and
-    ``impact_levels`` by ``level``; ``risk_bands`` by ``band``.
+    ``impact_levels`` by ``level``; ``risk_bands`` by ``band``; ``uncertainty`` (the
+    ranges of the Monte Carlo simulation) by ``input``.
     """
 
     services: pd.DataFrame
@@ -87,6 +88,7 @@ class Dataset:
     likelihood_levels: pd.DataFrame
     impact_levels: pd.DataFrame
     risk_bands: pd.DataFrame
+    uncertainty: pd.DataFrame
     path: Path = field(default=BUNDLED_DATA, compare=False)
 
     def __repr__(self) -> str:
@@ -363,6 +365,20 @@ def _check_across_tables(folder: Path, resources: dict, tables: dict, raw: dict)
     if expected_start != 26:
         raise DataError(f"the bands stop at {expected_start - 1}; expected the highest band to end at 25",
                         raw["risk_bands"].path, column="max_score")
+    uncertainty, table = tables["uncertainty"], raw["uncertainty"]
+    enum = next(f for f in resources["uncertainty"]["schema"]["fields"] if f["name"] == "input")["constraints"]["enum"]
+    absent = [name for name in enum if name not in uncertainty.index]
+    if absent:
+        raise DataError(f"no row for the input '{absent[0]}'; expected one row for each of {', '.join(enum)} "
+                        "(set min_factor = mode_factor = max_factor = 1 to hold an input fixed)",
+                        table.path, column="input")
+    for cells, line in zip(table.rows, table.lines):
+        row = uncertainty.loc[cells[0]]
+        if not row.min_factor <= row.mode_factor <= row.max_factor:
+            column = "mode_factor" if row.min_factor <= row.max_factor else "max_factor"
+            raise DataError(f"input '{cells[0]}' has min {row.min_factor:g}, mode {row.mode_factor:g}, max "
+                            f"{row.max_factor:g}; expected min_factor <= mode_factor <= max_factor",
+                            table.path, line=line, column=column)
     unused = [c for c in tables["clauses"].index if c not in tables["clause_effects"].index.get_level_values(0)]
     if unused:
         raise DataError(f"clause '{unused[0]}' has no row in clause_effects.csv; expected at least one legal "

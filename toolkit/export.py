@@ -1,17 +1,29 @@
 """Hand-in material: the contract checklist and an export of a decision to files.
 
+:func:`export_decision` writes the decision (CSV, the scenario, the checklist, three charts);
+:func:`export_report` adds the what-if analysis (sensitivity and a Monte Carlo simulation),
+an Excel workbook with one sheet per table and a one-page HTML report with the charts
+embedded, to hand in. ``python -m toolkit export`` calls it from the command line.
+
 Beside the model, not underneath it: nothing in ``data``/``model`` imports this module.
 """
 from __future__ import annotations
 
+import base64
+import html
+import json
+import numbers
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from . import i18n
 from .data import Dataset
 from .i18n import t
-from .model import Scenario, breakdown, evaluate
+from .model import SCENARIO_SCHEMA_VERSION, Scenario, breakdown, evaluate, sensitivity, simulate
 
-__all__ = ["checklist", "export_decision"]
+__all__ = ["checklist", "export_decision", "export_report", "report_tables", "REPORT_SHEETS"]
 
 _DISCLAIMER = {
     "en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
@@ -61,9 +73,6 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
 def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en") -> list[Path]:
     """Write a decision to ``out_dir``: evaluation.csv, breakdown.csv, scenario.json,
     checklist.md and the charts as PNG. Returns the files written."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from . import plots
 
     lang = i18n.check_lang(lang)
@@ -87,9 +96,202 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
                                                                           dataset=dataset),
     }
     for name, draw in charts.items():
-        figure = Figure(figsize=(8, 5), layout="constrained")
-        FigureCanvasAgg(figure)
-        draw(figure.add_subplot())
-        figure.savefig(out / name, dpi=120)
-        written.append(out / name)
+        written.append(_save_chart(out / name, draw, (8, 5)))
     return written
+
+
+def _save_chart(path: Path, draw, size) -> Path:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(figure)
+    draw(figure.add_subplot())
+    figure.savefig(path, dpi=120)
+    return path
+
+
+# --- the what-if report --------------------------------------------------------------------
+
+# Sheet (and CSV file) name -> what it holds. Every sheet is a flat table with a header row.
+REPORT_SHEETS = ("scenario", "evaluation", "breakdown", "sensitivity", "uncertainty")
+
+
+def report_tables(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10_000, seed: int | None = 0,
+                  change: float = 0.2, progress=None) -> dict:
+    """The tables of the report, as flat DataFrames (the index made a column), by sheet name.
+
+    ``scenario``: one row per field (``field``, ``value`` as JSON text, so that it reads
+    back exactly; ``schema_version`` first). ``evaluation`` and ``breakdown``: as
+    :func:`toolkit.evaluate` and :func:`toolkit.breakdown`. ``sensitivity``: as
+    :func:`toolkit.sensitivity`. ``uncertainty``: the summary of :func:`toolkit.simulate`.
+    Raises ValueError for a bad scenario or argument, before anything is written.
+    """
+    scenario = scenario or Scenario()
+    simulation = simulate(dataset, scenario, draws=draws, seed=seed, progress=progress)
+    fields = {"schema_version": SCENARIO_SCHEMA_VERSION, **scenario.to_dict()}
+    return {
+        "scenario": pd.DataFrame({"field": list(fields), "value": [json.dumps(v) for v in fields.values()]}),
+        "evaluation": evaluate(dataset, scenario).reset_index(),
+        "breakdown": breakdown(dataset, scenario).reset_index(),
+        "sensitivity": sensitivity(dataset, scenario, change=change),
+        "uncertainty": simulation.summary.reset_index(),
+        "_simulation": simulation,  # for the charts; not a sheet
+    }
+
+
+def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en", draws: int = 10_000,
+                  seed: int | None = 0, change: float = 0.2, progress=None) -> list[Path]:
+    """Everything :func:`export_decision` writes, plus the what-if analysis, in ``out_dir``:
+
+    * ``sensitivity.csv`` and ``uncertainty.csv`` (one input at a time -/+ ``change``; a
+      Monte Carlo of ``draws`` futures with ``seed``);
+    * ``report.xlsx``: one sheet per table (:data:`REPORT_SHEETS`), the scenario included;
+    * ``tornado.png``, ``uncertainty_bands.png``, ``decision_histogram.png``;
+    * ``report.html``: one page with the scenario, the tables and every chart embedded
+      (no other file needed), in ``lang``, marked as a teaching aid, not legal advice.
+
+    Returns the files written. Bad input raises ValueError before any file is written.
+    """
+    from . import plots
+
+    lang = i18n.check_lang(lang)
+    scenario = scenario or Scenario()
+    tables = report_tables(dataset, scenario, draws=draws, seed=seed, change=change, progress=progress)
+    simulation = tables.pop("_simulation")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: this is a file; expected a folder to write the report into")
+    written = export_decision(dataset, scenario, out, lang=lang)
+    for name in ("sensitivity", "uncertainty"):
+        tables[name].to_csv(out / f"{name}.csv", index=False)
+        written.append(out / f"{name}.csv")
+    workbook = out / "report.xlsx"
+    with pd.ExcelWriter(workbook, engine="openpyxl") as excel:
+        for name in REPORT_SHEETS:
+            tables[name].to_excel(excel, sheet_name=name, index=False)
+    written.append(workbook)
+    sensitivity_table = tables["sensitivity"]
+    charts = {
+        "tornado.png": (lambda ax: plots.tornado(sensitivity_table, ax=ax, lang=lang, dataset=dataset),
+                        (10, 0.75 * sensitivity_table["input"].nunique() + 2.2)),
+        "uncertainty_bands.png": (lambda ax: plots.uncertainty_bands(simulation, ax=ax, lang=lang, dataset=dataset),
+                                  (10.5, 0.55 * len(simulation.summary) + 2.4)),
+        "decision_histogram.png": (lambda ax: plots.decision_histogram(simulation, ax=ax, lang=lang), (10, 5)),
+    }
+    for name, (draw, size) in charts.items():
+        written.append(_save_chart(out / name, draw, size))
+    page = out / "report.html"
+    page.write_text(_report_html(dataset, scenario, tables, simulation, out, lang, change), encoding="utf-8")
+    written.append(page)
+    return written
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _cell(value, column, lang) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "\u2713" if value else "\u2717"
+    if column in ("recommendation", "risk_band", "reason") and value in i18n.STRINGS:
+        return t(value, lang)
+    if column.startswith("probability_"):
+        return f"{i18n.number(100 * float(value), lang)}%"
+    if _is_number(value):
+        value = float(value)
+        return i18n.number(value, lang, 2 if abs(value) < 10 and value != int(value) else 0)
+    return str(value)
+
+
+def _html_table(table: pd.DataFrame, columns, lang, names=None) -> str:
+    names = names or {}
+    head = "".join(f"<th>{html.escape(names.get(c) or (t(c, lang) if c in i18n.STRINGS else c))}</th>"
+                   for c in columns)
+    body = []
+    for _, row in table.iterrows():
+        cells = []
+        for c in columns:
+            value = row[c]
+            text = _cell(value, c, lang)
+            numeric = _is_number(value)
+            cells.append(f'<td class="{"num" if numeric else "txt"}">{html.escape(text)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _image(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></figure>'
+
+
+_CSS = """body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60em;margin:1.5em auto;
+padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;
+border-bottom:1px solid #ccc}table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}
+th,td{padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}th{text-align:left;background:#f4f4f4}
+td.num{text-align:right;white-space:nowrap}.disclaimer{border-left:4px solid #D55E00;background:#fff4ec;
+padding:6px 10px}figure{margin:0.8em 0}img{max-width:100%;height:auto}footer{margin-top:2em;font-size:0.8em;
+color:#555}@media print{body{max-width:none;margin:0}h2{break-after:avoid}figure,table{break-inside:avoid}}"""
+
+
+def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> str:
+    from . import __version__
+
+    evaluation = tables["evaluation"].copy()
+    evaluation["service"] = [i18n.name(dataset, "services", s, lang) for s in evaluation["service_id"]]
+    chosen = evaluation["recommendation"] != "keep_in_house"
+    summary = t("report_summary", lang, count=int(chosen.sum()), total=len(evaluation),
+                value=i18n.eur(float(evaluation.loc[chosen, "net_benefit"].sum()), lang),
+                months=scenario.horizon_months)
+    labels = {"services": "services_in_scope", "clauses": "clauses_adopted",
+              "eur_per_risk_point": "plot_field_eur_per_risk_point"}
+    fields = pd.DataFrame({"field": [t(labels.get(f, f), lang) for f in scenario.to_dict()],
+                           "value": [_scenario_value(dataset, name, value, lang)
+                                     for name, value in scenario.to_dict().items()]})
+    sens = tables["sensitivity"]
+    totals = sens[sens["service"] == "total"].assign(
+        input=lambda frame: [t(f"plot_input_{name}", lang) for name in frame["input"]])
+    uncertainty = tables["uncertainty"].copy()
+    uncertainty["service"] = [i18n.name(dataset, "services", s, lang) for s in uncertainty["service_id"]]
+    pct, draws = i18n.number(100 * change, lang), i18n.number(simulation.draws, lang)
+    parts = [
+        f"<h1>{html.escape(t('report_title', lang))}</h1>",
+        f'<p class="disclaimer"><strong>{html.escape(t("report_disclaimer", lang))}</strong></p>',
+        f"<h2>{html.escape(t('report_scenario', lang))}</h2>",
+        _html_table(fields, ["field", "value"], lang, {"field": t("report_field", lang),
+                                                       "value": t("report_value", lang)}),
+        f"<h2>{html.escape(t('report_decision', lang))}</h2><p>{html.escape(summary)}</p>",
+        _html_table(evaluation, ["service", "inhouse_cost", "outsourced_cost", "savings", "residual_risk", "risk_band",
+                                 "expected_legal_loss", "net_benefit", "recommendation", "clauses_applied"], lang),
+        _image(out / "savings_vs_risk.png", t("plot_savings_vs_risk_title", lang)),
+        _image(out / "net_benefit.png", t("plot_net_benefit_title", lang)),
+        f"<h2>{html.escape(t('report_risks', lang))}</h2>",
+        _image(out / "inherent_vs_residual.png", t("plot_dumbbell_title", lang)),
+        f"<h2>{html.escape(t('report_sensitivity', lang, pct=pct))}</h2>",
+        _html_table(totals, ["input", "low_net", "base_net", "high_net", "swing"], lang),
+        _image(out / "tornado.png", t("plot_tornado_title", lang, pct=pct)),
+        f"<h2>{html.escape(t('report_uncertainty', lang, draws=draws, seed=simulation.seed))}</h2>",
+        f"<p>{html.escape(t('report_uncertainty_note', lang))}</p>",
+        _html_table(uncertainty, ["service", "deterministic", "probability_outsource", "p5", "p50", "p95"], lang),
+        _image(out / "uncertainty_bands.png", t("plot_uncertainty_title", lang, draws=simulation.draws)),
+        _image(out / "decision_histogram.png", t("plot_decision_title", lang, draws=simulation.draws)),
+        f"<footer>{html.escape(t('report_made_with', lang, version=__version__))}</footer>",
+    ]
+    title = html.escape(t("report_title", lang))
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
+            f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
+
+
+def _scenario_value(dataset, name, value, lang) -> str:
+    if name == "profile":
+        return i18n.name(dataset, "profiles", value, lang)
+    if name in ("services", "clauses"):
+        if value is None:
+            return t("total", lang)
+        return "; ".join(i18n.name(dataset, name, item, lang) for item in value) or "\u2014"
+    if name == "risk_appetite":
+        return t(value, lang)
+    if value is None:
+        return "\u2014"
+    return i18n.number(value, lang, 0 if float(value) == int(value) else 2)

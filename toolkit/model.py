@@ -75,14 +75,58 @@ The **best clause set** is found by trying every subset of the clauses (2^8 = 25
 the bundled data) and keeping the one with the highest decision's net benefit; ties go
 to the smaller set. A clause that costs more in fees and drafting than the risk it
 removes is left out, so adopting every clause is not always best.
+
+## 6. What if the numbers are wrong? (uncertainty)
+
+Many inputs are estimates. `data/uncertainty.csv` gives, for eight of them, a range as a
+**multiplier** of the value used above: lowest, most likely and highest (a triangular
+distribution; 1 = the value in the tables and the scenario):
+
+* **volume** (one draw for the firm) multiplies the activity volume, so the in-house hours
+  and the fees together;
+* **inhouse_hours** and **fee** (one draw for each service) multiply the in-house hours a
+  month and the supplier's fee;
+* **salary** (one draw) multiplies the in-house hourly cost (not vendor management, as in
+  section 1); **management_hours** (one draw) the hours of vendor management;
+* **likelihood** and **impact** (one draw each, for every service and area) multiply the
+  yearly chance (never above 1) and the loss if it happens; **eur_per_risk_point** (one
+  draw) the EUR per risk point, when the scenario uses that rule.
+
+A **simulation** (`simulate`) draws all the multipliers many times (each draw is one
+possible future) and runs sections 1 to 4 for each. The scores, bands and clauses do not
+change, so the risk appetite test does not either. For each service it reports:
+
+* the **probability that outsourcing beats keeping it in house** = the share of draws in
+  which its net benefit is positive *and* its risk band is within the appetite (always 0
+  for a service whose risk is above the appetite);
+* **percentiles** of its net benefit: 5% of the draws fall below the 5th percentile, half
+  below the median (50th), 95% below the 95th;
+* the **decision's net benefit** in each draw: the net benefit of the services that the
+  deterministic evaluation recommends for outsourcing.
+
+With every range set to min = mode = max = 1 every draw equals the evaluation exactly.
+
+## 7. Which input matters most? (sensitivity)
+
+`sensitivity` changes **one input at a time** by +/- a share (default 20%), all else as
+in the scenario: the same eight multipliers at 1 - change and 1 + change (likelihood and
+impact only with the tables, EUR per risk point only with that rule). It reports the net
+benefit of each service and of all of them together (**total**) at the low and the high
+value; the **swing** = |high - low| ranks the inputs (the tornado chart). Where to stop
+outsourcing as volume or horizon changes is the **break-even** (`sweep`, `break_even`).
 """
 from __future__ import annotations
 
+import contextlib
+import difflib
 import itertools
 import json
 import math
-from dataclasses import asdict, dataclass, field, fields
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -90,12 +134,73 @@ import pandas as pd
 from .data import Dataset
 
 __all__ = ["Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
-           "clause_value", "sweep", "break_even",
-           "RISK_BANDS", "RECOMMENDATIONS", "SCENARIO_SCHEMA_VERSION"]
+           "clause_value", "sweep", "break_even", "simulate", "Simulation", "sensitivity",
+           "UNCERTAIN_INPUTS", "PERCENTILES",
+           "RISK_BANDS", "RECOMMENDATIONS", "SCENARIO_SCHEMA_VERSION", "SCENARIO_JSON_SCHEMA", "ScenarioFileError"]
 
 RISK_BANDS = ("low", "medium", "high", "critical")
 RECOMMENDATIONS = ("outsource", "outsource_with_clauses", "keep_in_house")
 SCENARIO_SCHEMA_VERSION = 1
+SCENARIO_MAX_BYTES = 1_000_000  # a scenario file is a few hundred bytes
+
+# The scenario file format, as a JSON Schema (draft 2020-12), for people and other tools.
+# The toolkit checks files with Scenario's own validation, which says the same in words.
+SCENARIO_JSON_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "SMM outsourcing scenario",
+    "description": "The inputs of one decision (toolkit.Scenario). Missing fields take their defaults; a file "
+                   "without schema_version is read as the current version.",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "schema_version": {"const": SCENARIO_SCHEMA_VERSION},
+        "profile": {"type": "string", "minLength": 1, "description": "an id of profiles.csv"},
+        "services": {"oneOf": [{"type": "null"}, {"type": "array", "minItems": 1, "uniqueItems": True,
+                                                  "items": {"type": "string", "minLength": 1}}],
+                     "description": "ids of services.csv; null for all of them"},
+        "volume": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+        "horizon_months": {"type": "integer", "minimum": 1, "maximum": 120},
+        "salary_multiplier": {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
+        "fee_multiplier": {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
+        "management_hours": {"type": "number", "minimum": 0, "maximum": 200},
+        "transition_months": {"type": "number", "minimum": 0, "maximum": 24},
+        "clauses": {"type": "array", "uniqueItems": True, "items": {"type": "string", "minLength": 1},
+                    "description": "ids of clauses.csv"},
+        "risk_appetite": {"enum": ["low", "medium", "high", "critical"]},
+        "eur_per_risk_point": {"oneOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1_000_000}]},
+    },
+}
+
+
+class ScenarioFileError(ValueError):
+    """A scenario file that cannot be read or is not a valid scenario.
+
+    ``path`` is the file and ``problem`` what is wrong; ``str(error)`` says both.
+    """
+
+    def __init__(self, path, problem: str):
+        self.path, self.problem = Path(path), problem
+        super().__init__(f"{path}: {problem}")
+
+
+def _finite_number(value) -> bool:
+    """An int or float (not a bool) that is finite; False, not an error, for a huge int."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int with hundreds of digits, from a hand-edited file
+        return False
+
+
+def _unique_keys(pairs):
+    """object_pairs_hook for json.loads: a key written twice in a hand-edited file is an error."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"Scenario field '{key}' appears twice; expected each field once")
+        seen[key] = value
+    return seen
 
 
 @dataclass(frozen=True)
@@ -134,7 +239,9 @@ class Scenario:
 
     def __post_init__(self):
         def fail(name, expected, value):
-            raise ValueError(f"Scenario field '{name}': expected {expected}, got {value!r}")
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."  # a hand-edited file can hold anything
+            raise ValueError(f"Scenario field '{name}': expected {expected}, got {shown}")
 
         def id_tuple(name, value, allow_none):
             if value is None and allow_none:
@@ -158,22 +265,21 @@ class Scenario:
                                 ("fee_multiplier", 0.0, 10.0), ("management_hours", 0.0, 200.0),
                                 ("transition_months", 0.0, 24.0)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not _finite_number(value):
                 fail(name, f"a number from {low:g} to {high:g}", value)
             if not low <= value <= high or (name in ("volume", "salary_multiplier", "fee_multiplier") and value == 0):
                 fail(name, f"a number above 0 and at most {high:g}" if name in (
                     "volume", "salary_multiplier", "fee_multiplier") else f"a number from {low:g} to {high:g}", value)
             object.__setattr__(self, name, float(value))
         months = self.horizon_months
-        if isinstance(months, bool) or not isinstance(months, (int, float)) or not math.isfinite(months) \
-                or months != int(months) or not 1 <= months <= 120:
+        if not _finite_number(months) or months != int(months) or not 1 <= months <= 120:
             fail("horizon_months", "a whole number of months from 1 to 120", months)
         object.__setattr__(self, "horizon_months", int(months))
         if self.risk_appetite not in RISK_BANDS:
             fail("risk_appetite", f"one of {', '.join(RISK_BANDS)}", self.risk_appetite)
         if self.eur_per_risk_point is not None:
             value = self.eur_per_risk_point
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 <= value <= 1e6):
+            if not _finite_number(value) or not (0 <= value <= 1e6):
                 fail("eur_per_risk_point", "None or a number of EUR from 0 to 1,000,000", value)
             object.__setattr__(self, "eur_per_risk_point", float(value))
 
@@ -189,52 +295,109 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scenario":
-        """Build from a dict of fields (unknown keys are an error, missing keys take defaults)."""
+        """Build from a dict of fields (unknown keys are an error, missing keys take defaults).
+
+        An optional ``"schema_version"`` key must be :data:`SCENARIO_SCHEMA_VERSION` (a file
+        written by an older or newer toolkit is refused rather than misread); without it the
+        dict is read as the current version (a hand-written file).
+        """
         if not isinstance(data, dict):
-            raise ValueError(f"a scenario must be a JSON object of fields, got {type(data).__name__}")
+            kind = {list: "a list", str: "a text", int: "a number", float: "a number", bool: "true or false",
+                    type(None): "null"}.get(type(data), type(data).__name__)
+            raise ValueError(f"a scenario must be a JSON object of fields ({{\"profile\": ...}}), got {kind}")
+        if "schema_version" in data:
+            version = data["schema_version"]
+            if isinstance(version, bool) or not isinstance(version, int) or version != SCENARIO_SCHEMA_VERSION:
+                raise ValueError(f"Scenario field 'schema_version': version {version!r} is not supported; expected "
+                                 f"{SCENARIO_SCHEMA_VERSION} (a file written by another version of the toolkit?)")
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known - {"schema_version"})
+        unknown = sorted(set(data) - known - {"schema_version"}, key=str)
         if unknown:
-            raise ValueError(f"Scenario field '{unknown[0]}' is unknown; expected some of {', '.join(sorted(known))}")
+            guess = difflib.get_close_matches(str(unknown[0]), sorted(known), n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            raise ValueError(f"Scenario field '{unknown[0]}' is unknown{hint}; expected some of "
+                             f"{', '.join(sorted(known))}")
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    def to_json(self) -> str:
+        """The scenario as the text of a scenario file (versioned, see :data:`SCENARIO_JSON_SCHEMA`)."""
+        return json.dumps({"schema_version": SCENARIO_SCHEMA_VERSION, **self.to_dict()}, indent=2,
+                          ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Scenario":
+        """Parse the text of a scenario file (ValueError saying what is wrong, never eval)."""
+        if not text.strip():
+            raise ValueError("the file is empty; expected a JSON object such as {\"profile\": \"small\"}")
+        try:
+            data = json.loads(text, object_pairs_hook=_unique_keys)
+        except json.JSONDecodeError as exc:
+            if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+                raise ValueError(f"not a valid JSON scenario: the text stops before the JSON is complete "
+                                 f"({exc.msg}); was the file cut short? Expected a whole JSON object ending "
+                                 "with '}'") from None
+            raise ValueError(f"not a valid JSON scenario: {exc.msg} (line {exc.lineno}, column {exc.colno}); expected "
+                             "a JSON object of scenario fields") from None
+        except RecursionError:
+            raise ValueError("not a valid JSON scenario: nested too deeply; expected a flat JSON object of scenario "
+                             "fields") from None
+        return cls.from_dict(data)
 
     @classmethod
     def load(cls, path) -> "Scenario":
-        """Read a scenario JSON file (a JSON object of the fields)."""
+        """Read a scenario file written by :meth:`save` (or by hand).
+
+        Raises :class:`ScenarioFileError` (a ValueError) naming the file and the problem: not
+        found, larger than 1 MB (checked before parsing, reading at most 1 MB + 1 byte), not
+        UTF-8, not valid or truncated JSON, not an object, an unsupported ``schema_version``,
+        an unknown field or a field with a bad value. The file is only parsed as JSON: it is
+        never executed or unpickled.
+        """
         path = Path(path)
-        if not path.is_file():
-            raise ValueError(f"{path}: scenario file not found")
-        if path.stat().st_size > 1_000_000:
-            raise ValueError(f"{path}: file is larger than 1 MB; a scenario file is a few hundred bytes")
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: not a valid JSON scenario ({exc})") from None
-        if isinstance(data, dict):
-            version = data.get("schema_version", SCENARIO_SCHEMA_VERSION)
-            if version != SCENARIO_SCHEMA_VERSION:
-                raise ValueError(f"{path}: schema_version {version!r} is not supported; expected "
-                                 f"{SCENARIO_SCHEMA_VERSION}")
+            with open(path, "rb") as handle:
+                raw = handle.read(SCENARIO_MAX_BYTES + 1)
+        except FileNotFoundError:
+            raise ScenarioFileError(path, "scenario file not found") from None
+        except IsADirectoryError:
+            raise ScenarioFileError(path, "this is a folder; expected a scenario file (.json)") from None
+        except OSError as exc:
+            raise ScenarioFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
+        if len(raw) > SCENARIO_MAX_BYTES:
+            raise ScenarioFileError(path, "file is larger than 1 MB; a scenario file is a few hundred bytes")
         try:
-            return cls.from_dict(data)
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ScenarioFileError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8 "
+                                          "JSON") from None
+        try:
+            return cls.from_json(text)
         except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
+            raise ScenarioFileError(path, str(exc)) from None
 
     def save(self, path) -> Path:
-        """Write the scenario as JSON (atomically: a temporary file, then a rename)."""
-        import os
-        import tempfile
+        """Write the scenario as a JSON file (versioned) and return its path.
 
+        Atomic: the text goes to a temporary file in the same folder, is flushed to disk and
+        then renamed over ``path``, so an existing file is either replaced whole or left as it
+        was; the temporary file never stays behind.
+        """
         path = Path(path)
-        text = json.dumps({"schema_version": SCENARIO_SCHEMA_VERSION, **self.to_dict()}, indent=2) + "\n"
-        handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".scenario-",
-                                             suffix=".tmp")
+        folder = path.parent
+        if not folder.is_dir():
+            raise ScenarioFileError(path, f"the folder '{folder}' does not exist; expected an existing folder")
+        text = self.to_json()
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; a shared scenario is readable
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
             raise
         return path
 
@@ -278,6 +441,20 @@ class _Inputs:
     appetite_rank: int
     eur_per_risk_point: float | None
     base_mask: np.ndarray  # clauses adopted by the scenario, bool
+    # The ingredients of the money (section 1), kept so that a simulation can vary them.
+    hours: np.ndarray  # services, in-house hours a month at the reference volume
+    tools: np.ndarray  # services, EUR a month
+    fee_reference: np.ndarray  # services, EUR a month at the reference volume
+    volume: float  # the profile's volume x the scenario's multiplier
+    hourly: float  # in-house hourly cost (with the salary multiplier)
+    base_hourly: float  # the profile's hourly cost (managing a supplier)
+    fee_multiplier: float
+    management_hours: float
+    transition_months: float
+    # Simulation only (section 6), draws x 1: multipliers of the yearly chance and of the loss
+    # (with eur_per_risk_point: of the EUR per point).
+    chance_factor: np.ndarray | None = None
+    loss_factor: np.ndarray | None = None
 
 
 def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
@@ -306,8 +483,13 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
     base_hourly = profile.gross_salary_eur * profile.oncost_multiplier / profile.productive_hours_year
     hourly = base_hourly * scenario.salary_multiplier
     costs = dataset.costs.loc[services]
-    inhouse = (costs.inhouse_hours_month.to_numpy() * volume * hourly + costs.tools_eur_month.to_numpy()) * months
-    fee = costs.outsourced_fee_eur_month.to_numpy() * volume * scenario.fee_multiplier
+    ingredients = dict(hours=costs.inhouse_hours_month.to_numpy(dtype=float),
+                       tools=costs.tools_eur_month.to_numpy(dtype=float),
+                       fee_reference=costs.outsourced_fee_eur_month.to_numpy(dtype=float),
+                       volume=float(volume), hourly=float(hourly), base_hourly=float(base_hourly),
+                       fee_multiplier=scenario.fee_multiplier, management_hours=scenario.management_hours,
+                       transition_months=scenario.transition_months)
+    inhouse, fee, management, transition = _money(SimpleNamespace(months=months, **ingredients))
 
     probability = np.zeros(6)
     probability[dataset.likelihood_levels.index] = dataset.likelihood_levels.annual_probability
@@ -322,13 +504,27 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
         premium_rate=dataset.clauses.loc[clause_ids, "fee_premium_pct"].to_numpy() / 100,
         drafting_cost=dataset.clauses.loc[clause_ids, "drafting_cost_eur"].to_numpy(),
         probability=probability, loss=loss, inhouse_cost=inhouse, fee=fee,
-        management=np.full(len(services), scenario.management_hours * base_hourly), months=months,
-        transition=fee * scenario.transition_months,
+        management=np.full(len(services), management), months=months, transition=transition,
         band_edges=list(zip(bands.index, bands.max_score)),
         appetite_rank=RISK_BANDS.index(scenario.risk_appetite),
         eur_per_risk_point=scenario.eur_per_risk_point,
         base_mask=np.array([c in scenario.clauses for c in clause_ids]),
+        **ingredients,
     )
+
+
+def _money(inp, volume=1.0, hours=1.0, salary=1.0, fee=1.0, management=1.0):
+    """Section 1's money: in-house cost over the horizon, the fee and vendor management a month,
+    and the one-off transition. The optional multipliers (numbers, or arrays of draws x services
+    or draws x 1) are the uncertain inputs of section 6; at 1.0 the result is exactly the
+    deterministic one (multiplying by 1.0 changes no bit).
+    """
+    volume = inp.volume * volume
+    hourly = inp.hourly * salary
+    inhouse = (inp.hours * hours * volume * hourly + inp.tools) * inp.months
+    monthly_fee = inp.fee_reference * volume * inp.fee_multiplier * fee
+    managing = inp.management_hours * management * inp.base_hourly
+    return inhouse, monthly_fee, managing, monthly_fee * inp.transition_months
 
 
 def _band_rank(scores: np.ndarray, edges) -> np.ndarray:
@@ -339,7 +535,14 @@ def _band_rank(scores: np.ndarray, edges) -> np.ndarray:
 
 
 def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
-    """The whole model for one clause set (mask over clauses). Returns arrays."""
+    """The whole model for one clause set (mask over clauses). Returns arrays.
+
+    The money arrays of ``inp`` (inhouse_cost, fee, management, transition) may carry a
+    leading axis of draws (draws x services) and ``chance_factor``/``loss_factor`` may be
+    draws x 1 multipliers (section 6): savings, legal_loss, net, outsource then have the
+    draws axis too. The scores, bands, clause choices and the per-area losses
+    (area_loss, inherent_area_loss) never vary between draws.
+    """
     exposed = inp.exposed
     # Residual scores (section 2): subtract the adopted clauses' steps, never below 1.
     like_cut = mask @ inp.like_steps  # areas
@@ -363,7 +566,8 @@ def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
     # Euros (section 3): expected loss per area over the horizon.
     years = inp.months / 12
     if inp.eur_per_risk_point is None:
-        area_loss = inp.probability[res_like] * inp.loss[res_impact] * years
+        chance, loss = inp.probability[res_like], inp.loss[res_impact]
+        area_loss = chance * loss * years
         inherent_area_loss = inp.probability[inp.likelihood] * inp.loss[inp.impact] * years
     else:
         area_loss = residual_score * inp.eur_per_risk_point * years
@@ -371,6 +575,14 @@ def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
     area_loss = np.where(exposed, area_loss, 0.0)
     inherent_area_loss = np.where(exposed, inherent_area_loss, 0.0)
     legal_loss = area_loss.sum(axis=1)
+    if inp.chance_factor is not None:  # section 6: a yearly chance times its multiplier, never above 1
+        if chance.max() * inp.chance_factor.max() <= 1.0:  # no chance reaches 1: the multiplier factors out
+            legal_loss = legal_loss * inp.chance_factor
+        else:
+            capped = np.minimum(chance * inp.chance_factor[:, :, None], 1.0) * loss * years
+            legal_loss = np.where(exposed, capped, 0.0).sum(axis=-1)
+    if inp.loss_factor is not None:  # the loss (or EUR per point) times its multiplier: linear, so it factors out
+        legal_loss = legal_loss * inp.loss_factor
     net = savings - legal_loss
 
     # Decision (section 4).
@@ -588,3 +800,165 @@ def break_even(curve: pd.DataFrame) -> pd.Series:
                 break
         result[service] = found
     return pd.Series(result, name="break_even")
+
+
+# --- what if (sections 6 and 7) ----------------------------------------------------------
+
+UNCERTAIN_INPUTS = ("volume", "inhouse_hours", "salary", "fee", "management_hours", "likelihood", "impact",
+                    "eur_per_risk_point")
+_PER_SERVICE = ("inhouse_hours", "fee")  # one draw for each service; the others one draw for the firm
+PERCENTILES = (5, 25, 50, 75, 95)
+_CHUNK = 10_000  # draws computed at once (memory; the progress callback is called after each)
+_MAX_DRAWS = 1_000_000
+
+
+def _draw_factors(rng: np.random.Generator, table: pd.DataFrame, draws: int, services: int) -> dict:
+    """Multipliers for ``draws`` draws from the triangular ranges of ``table`` (uncertainty.csv).
+
+    Arrays of draws x services for the per-service inputs, draws x 1 for the others, drawn
+    in the order of UNCERTAIN_INPUTS (so a seed gives the same futures whatever the scenario).
+    """
+    factors = {}
+    for name in UNCERTAIN_INPUTS:
+        low, mode, high = (float(table.loc[name, column]) for column in ("min_factor", "mode_factor", "max_factor"))
+        shape = (draws, services if name in _PER_SERVICE else 1)
+        factors[name] = rng.triangular(low, mode, high, size=shape) if high > low else np.full(shape, mode)
+    return factors
+
+
+def _with_factors(inp: _Inputs, factors: dict, columns) -> _Inputs:
+    """The prepared inputs of a batch of draws: money arrays of draws x services, risk
+    multipliers of draws x 1. ``columns`` picks the services in scope out of per-service factors."""
+    inhouse, fee, management, transition = _money(
+        inp, volume=factors["volume"], hours=factors["inhouse_hours"][:, columns], salary=factors["salary"],
+        fee=factors["fee"][:, columns], management=factors["management_hours"])
+    if inp.eur_per_risk_point is None:
+        risk = dict(chance_factor=factors["likelihood"], loss_factor=factors["impact"])
+    else:
+        risk = dict(loss_factor=factors["eur_per_risk_point"])
+    return replace(inp, inhouse_cost=inhouse, fee=fee, management=management, transition=transition, **risk)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The result of :func:`simulate`.
+
+    summary: one row per service in scope: ``deterministic`` (net benefit of
+    :func:`evaluate`, EUR), ``recommendation`` and ``within_appetite`` (of the evaluation),
+    ``probability_outsource`` (share of draws in which the net benefit is positive and the
+    risk within appetite: the probability that outsourcing beats keeping it in house),
+    ``probability_positive`` (share with a positive net benefit), ``mean`` and ``p5``,
+    ``p25``, ``p50``, ``p75``, ``p95`` (percentiles of the net benefit, EUR).
+    net_benefit: the raw draws, draws x services (EUR over the horizon).
+    outsource: draws x services, True where outsourcing beats keeping it in house.
+    decision_net_benefit: per draw, the net benefit of the services the evaluation
+    recommends for outsourcing (0 in every draw if it recommends none).
+    """
+
+    scenario: Scenario
+    draws: int
+    seed: int | None
+    summary: pd.DataFrame = field(repr=False)
+    net_benefit: pd.DataFrame = field(repr=False)
+    outsource: pd.DataFrame = field(repr=False)
+    decision_net_benefit: pd.Series = field(repr=False)
+
+
+def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10_000, seed: int | None = 0,
+             progress=None) -> Simulation:
+    """Monte Carlo over the uncertain inputs of ``data/uncertainty.csv`` (section 6).
+
+    ``draws`` possible futures (1 to 1,000,000), reproducible with ``seed`` (an int; None
+    for fresh randomness). All draws are computed as arrays, 10,000 at a time; after each
+    batch ``progress(done, draws)`` is called if given (a notebook can move a progress bar).
+    """
+    scenario = scenario or Scenario()
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= _MAX_DRAWS:
+        raise ValueError(f"draws: expected a whole number from 1 to {_MAX_DRAWS:,}, got {draws!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed: expected a whole number of at least 0 (or None), got {seed!r}")
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress: expected a function progress(done, total) or None, got {progress!r}")
+    draws = int(draws)
+    inp = _prepare(dataset, scenario)
+    every = list(dataset.services.index)
+    columns = [every.index(service) for service in inp.services]
+    rng = np.random.default_rng(seed)
+    net = np.empty((draws, len(inp.services)))
+    outsource = np.empty((draws, len(inp.services)), dtype=bool)
+    for start in range(0, draws, _CHUNK):
+        count = min(_CHUNK, draws - start)
+        result = _compute(_with_factors(inp, _draw_factors(rng, dataset.uncertainty, count, len(every)), columns),
+                          inp.base_mask)
+        net[start:start + count] = result["net"]
+        outsource[start:start + count] = result["outsource"]
+        if progress is not None:
+            progress(start + count, draws)
+
+    evaluation = evaluate(dataset, scenario)
+    index = pd.Index(inp.services, name="service_id")
+    summary = pd.DataFrame({
+        "deterministic": evaluation["net_benefit"],
+        "recommendation": evaluation["recommendation"],
+        "within_appetite": evaluation["within_appetite"],
+        "probability_outsource": outsource.mean(axis=0),
+        "probability_positive": (net > 0).mean(axis=0),
+        "mean": net.mean(axis=0),
+        **{f"p{q}": values for q, values in zip(PERCENTILES, np.percentile(net, PERCENTILES, axis=0))},
+    }, index=index)
+    chosen = (evaluation["recommendation"] != "keep_in_house").to_numpy()
+    draw_index = pd.RangeIndex(draws, name="draw")
+    return Simulation(
+        scenario=scenario, draws=draws, seed=seed, summary=summary,
+        net_benefit=pd.DataFrame(net, index=draw_index, columns=index),
+        outsource=pd.DataFrame(outsource, index=draw_index, columns=index),
+        decision_net_benefit=pd.Series(net[:, chosen].sum(axis=1), index=draw_index, name="decision_net_benefit"),
+    )
+
+
+TOTAL = "total"  # the service column's value for the sum over the services in scope
+
+
+def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: float = 0.2) -> pd.DataFrame:
+    """Net benefit when one input at a time is lower or higher by ``change`` (section 7).
+
+    A tidy table, one row per (input, service), the services in scope and ``"total"`` (their
+    sum): ``input``, ``service``, ``low_factor`` and ``high_factor`` (1 -/+ change),
+    ``base_value``, ``low_value``, ``high_value`` (the input itself: volume as a multiple of
+    the reference, in-house hours a month and fees in EUR a month of the row's service or of
+    all of them, salary as the in-house EUR an hour, management hours a month per service,
+    likelihood and impact as multiples of their tables, EUR per risk point), ``base_net``, ``low_net``,
+    ``high_net`` (net benefit, EUR over the horizon) and ``swing`` = |high_net - low_net|.
+    Rows are ordered by the total's swing, largest first.
+    """
+    scenario = scenario or Scenario()
+    if isinstance(change, bool) or not isinstance(change, (int, float)) or not 0 < change < 1:
+        raise ValueError(f"change: expected a share above 0 and below 1 (0.2 = 20%), got {change!r}")
+    inp = _prepare(dataset, scenario)
+    unused = ("likelihood", "impact") if inp.eur_per_risk_point is not None else ("eur_per_risk_point",)
+    names = [n for n in UNCERTAIN_INPUTS if n not in unused]
+    count = len(inp.services)
+    rows = 1 + 2 * len(names)  # the scenario, then each input low and high
+    factors = {n: np.ones((rows, count if n in _PER_SERVICE else 1)) for n in UNCERTAIN_INPUTS}
+    for k, name in enumerate(names):
+        factors[name][1 + 2 * k] = 1 - change
+        factors[name][2 + 2 * k] = 1 + change
+    net = _compute(_with_factors(inp, factors, list(range(count))), inp.base_mask)["net"]
+    hours, fees = inp.hours * inp.volume, inp.fee  # a month, per service at the scenario's volume
+    records = []
+    for k, name in enumerate(names):
+        base, low, high = net[0], net[1 + 2 * k], net[2 + 2 * k]
+        for i, service in enumerate([TOTAL, *inp.services]):
+            one = slice(None) if service == TOTAL else i - 1
+            b, lo, hi = base[one].sum(), low[one].sum(), high[one].sum()
+            value = {"volume": inp.volume, "inhouse_hours": float(np.sum(hours[one])), "salary": inp.hourly,
+                     "fee": float(np.sum(fees[one])), "management_hours": inp.management_hours, "likelihood": 1.0,
+                     "impact": 1.0, "eur_per_risk_point": inp.eur_per_risk_point}[name]
+            records.append({"input": name, "service": service, "low_factor": 1 - change, "high_factor": 1 + change,
+                            "base_value": value, "low_value": value * (1 - change), "high_value": value * (1 + change),
+                            "base_net": float(b), "low_net": float(lo), "high_net": float(hi),
+                            "swing": abs(float(hi) - float(lo))})
+    table = pd.DataFrame(records)
+    order = table[table.service == TOTAL].sort_values("swing", ascending=False, kind="stable")["input"].tolist()
+    table["_rank"] = table["input"].map({name: k for k, name in enumerate(order)})
+    return table.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)

@@ -1,7 +1,8 @@
 """Charts of the model's results: one chart per function, in English or Italian.
 
 Every function takes the table it draws (from :func:`toolkit.evaluate`,
-:func:`toolkit.breakdown`, :func:`toolkit.clause_value` or :func:`toolkit.sweep`), an
+:func:`toolkit.breakdown`, :func:`toolkit.clause_value`, :func:`toolkit.sweep`,
+:func:`toolkit.sensitivity` or the result of :func:`toolkit.simulate`), an
 optional Matplotlib ``ax`` and ``lang`` ("en" or "it"), and returns the Axes it drew on.
 Pass ``dataset`` (from :func:`toolkit.load_dataset`) to show the names of services,
 legal areas and clauses instead of their ids::
@@ -38,7 +39,8 @@ from .i18n import STRINGS, check_lang, eur, name, number, t
 from .model import RECOMMENDATIONS, RISK_BANDS, break_even
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
-           "cost_comparison", "clause_value_bars", "break_even_curves", "OKABE_ITO", "HEATMAP_CMAP"]
+           "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
+           "decision_histogram", "OKABE_ITO", "HEATMAP_CMAP"]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -426,3 +428,135 @@ def break_even_curves(curve, ax=None, lang="en", dataset=None, column="savings")
     xlabel = t(f"plot_field_{field}", lang) if f"plot_field_{field}" in STRINGS else str(field)
     return _finish(ax, t("plot_break_even_title", lang), xlabel, t(_Y_AXIS[column], lang))
 
+
+
+# --- what if: sensitivity and uncertainty ------------------------------------------------------
+
+TORNADO_STYLE = {"low": dict(color=OKABE_ITO["blue"], hatch="//"), "high": dict(color=OKABE_ITO["orange"], hatch="")}
+
+
+def _percent(value, lang, decimals=0):
+    return f"{number(100 * value, lang, decimals)}%"
+
+
+def _input_label(row, lang):
+    decimals = {"volume": 2, "salary": 2, "likelihood": 2, "impact": 2, "management_hours": 1}.get(row["input"], 0)
+    values = t("plot_tornado_range", lang, low=number(row["low_value"], lang, decimals),
+               high=number(row["high_value"], lang, decimals), unit=t(f"plot_unit_{row['input']}", lang))
+    return f"{t('plot_input_' + row['input'], lang)}\n{values}"
+
+
+def _end_labels(ax, bars, lang):
+    """EUR at the outer end of bars that may start away from 0."""
+    for bar in bars:
+        width = bar.get_width()
+        end = bar.get_x() + width
+        side = 1 if width >= 0 else -1
+        ax.annotate(eur(end, lang), (end, bar.get_y() + bar.get_height() / 2), xytext=(3 * side, 0),
+                    textcoords="offset points", ha="left" if side > 0 else "right", va="center", fontsize="x-small")
+
+
+def tornado(table, ax=None, lang="en", service="total", dataset=None):
+    """Tornado chart of :func:`toolkit.sensitivity`: how far each input moves the net benefit.
+
+    One row per input, the widest swing at the top: a bar from the scenario's net benefit
+    to the net benefit with the input lower (hatched) and one to that with it higher
+    (plain). ``service`` picks a service's rows, or ``"total"`` (all services in scope).
+    """
+    check_lang(lang)
+    _choice("service", service, tuple(dict.fromkeys(table["service"])))
+    rows = table[table["service"] == service].sort_values("swing", ascending=False, kind="stable")
+    ax = _axes(ax, (10, 0.75 * len(rows) + 2.2))
+    pct = number(100 * (1 - rows["low_factor"].iloc[0]), lang)
+    base = float(rows["base_net"].iloc[0])
+    y = np.arange(len(rows))
+    for side, offset in (("low", -0.2), ("high", 0.2)):
+        style = TORNADO_STYLE[side]
+        bars = ax.barh(y + offset, rows[f"{side}_net"] - base, left=base, height=0.38, color=style["color"],
+                       hatch=style["hatch"], edgecolor=EDGE, linewidth=0.6,
+                       label=t(f"plot_tornado_{side}", lang, pct=pct))
+        _end_labels(ax, bars, lang)
+    ax.axvline(base, color=EDGE, linewidth=1.5, label=t("plot_tornado_base", lang, value=eur(base, lang)))
+    low, high = min(rows["low_net"].min(), rows["high_net"].min(), base), max(rows["low_net"].max(),
+                                                                             rows["high_net"].max(), base)
+    if low <= 0 <= high or abs(min(abs(low), abs(high))) < 0.2 * (high - low):
+        ax.axvline(0, color=EDGE, linewidth=1, linestyle=":", label=t("plot_zero_line", lang))
+    ax.margins(x=0.18)
+    _services_axis(ax, [_input_label(row, lang) for _, row in rows.iterrows()])
+    _eur_ticks(ax.xaxis, lang, bins=4)
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
+    if service == "total":
+        title = t("plot_tornado_title", lang, pct=pct)
+    else:
+        title = t("plot_tornado_title_service", lang, pct=pct,
+                  service=_labels([service], "services", dataset, lang, width=1000)[0])
+    return _finish(ax, title, t("plot_net_benefit_axis", lang), t("plot_tornado_axis", lang))
+
+
+def uncertainty_bands(simulation, ax=None, lang="en", dataset=None):
+    """Per service, the spread of the net benefit over the simulated futures (:func:`toolkit.simulate`).
+
+    A thin line spans the 5th to 95th percentile, a box the 25th to 75th, a bar marks the
+    median and a diamond the net benefit without uncertainty; at the right, the share of
+    futures in which outsourcing beats keeping the service in house. Services with the
+    highest share first.
+    """
+    check_lang(lang)
+    summary = simulation.summary.sort_values(["probability_outsource", "p50"], ascending=False, kind="stable")
+    ax = _axes(ax, (10.5, 0.55 * len(summary) + 2.4))
+    y = np.arange(len(summary))
+    ax.hlines(y, summary["p5"], summary["p95"], color=EDGE, linewidth=1.2, zorder=2,
+              label=t("plot_band_90", lang))
+    ax.scatter(np.r_[summary["p5"], summary["p95"]], np.r_[y, y], marker="|", s=80, color=EDGE, zorder=2)
+    ax.barh(y, summary["p75"] - summary["p25"], left=summary["p25"], height=0.5, color=OKABE_ITO["sky_blue"],
+            edgecolor=EDGE, linewidth=0.6, zorder=3, label=t("plot_band_50", lang))
+    ax.scatter(summary["p50"], y, marker="|", s=260, linewidths=2.5, color=OKABE_ITO["black"], zorder=4,
+               label=t("plot_median", lang))
+    ax.scatter(summary["deterministic"], y, marker="D", s=45, color=OKABE_ITO["vermillion"], edgecolors=EDGE,
+               zorder=5, label=t("plot_deterministic", lang))
+    ax.axvline(0, color=EDGE, linewidth=1, linestyle=":", label=t("plot_zero_line", lang), zorder=1)
+    right = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(1.02, -0.75, t("plot_probability_header", lang), transform=right, ha="left", va="bottom",
+            fontsize="small", fontweight="bold")
+    for k, (_, row) in enumerate(summary.iterrows()):
+        text = t("plot_probability_value", lang, value=_percent(row["probability_outsource"], lang))
+        if not row["within_appetite"]:
+            text = f"{_percent(0, lang)}: {t('risk_above_appetite', lang)}"
+        ax.text(1.02, k, text, transform=right, ha="left", va="center", fontsize="small")
+    _services_axis(ax, _labels(summary.index, "services", dataset, lang))
+    ax.set_ylim(len(summary) - 0.5, -1.0)
+    _eur_ticks(ax.xaxis, lang, bins=4)
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    title = t("plot_uncertainty_title", lang, draws=number(simulation.draws, lang))
+    return _finish(ax, title, t("plot_net_benefit_axis", lang), t("service", lang))
+
+
+def decision_histogram(simulation, ax=None, lang="en"):
+    """Histogram of the decision's net benefit over the simulated futures (:func:`toolkit.simulate`).
+
+    Lines mark the 5th percentile, the median, the 95th percentile (each its own line
+    style) and the value without uncertainty; the text says in how many futures it pays.
+    """
+    check_lang(lang)
+    values = simulation.decision_net_benefit.to_numpy(dtype=float)
+    ax = _axes(ax, (10, 5))
+    weights = np.full(len(values), 100 / len(values))
+    ax.hist(values, bins=50, weights=weights, color=OKABE_ITO["sky_blue"], edgecolor=EDGE, linewidth=0.4)
+    chosen = simulation.summary["recommendation"] != "keep_in_house"
+    deterministic = float(simulation.summary.loc[chosen, "deterministic"].sum())
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    for value, key, style in ((p5, "plot_percentile_5", "--"), (p50, "plot_percentile_50", "-"),
+                              (p95, "plot_percentile_95", "-.")):
+        ax.axvline(value, color=EDGE, linewidth=1.5, linestyle=style, label=t(key, lang, value=eur(value, lang)))
+    ax.axvline(deterministic, color=OKABE_ITO["vermillion"], linewidth=2, linestyle=":",
+               label=t("plot_deterministic_value", lang, value=eur(deterministic, lang)))
+    if chosen.any():
+        note = t("plot_decision_pays", lang, value=_percent((values > 0).mean(), lang))
+    else:
+        note = t("plot_decision_nothing", lang)
+    ax.text(0.01, 0.98, _wrap(note, 45), transform=ax.transAxes, ha="left", va="top", fontsize="small",
+            fontweight="bold", bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor=EDGE, alpha=0.9))
+    _eur_ticks(ax.xaxis, lang, bins=5)
+    _legend(ax, loc="upper right")
+    title = t("plot_decision_title", lang, draws=number(simulation.draws, lang))
+    return _finish(ax, title, t("plot_net_benefit_axis", lang), t("plot_share_axis", lang))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -240,10 +241,12 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         _box(t("services_in_scope", lang), list(controls["services"].values()), width="17em"),
         _box(t("clauses_adopted", lang), list(controls["clauses"].values()) + [best_button], width="20em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
-    body = [inputs, image, summary, recommendations, table]
+    files = _scenario_file_row(lang)
+    body = [inputs, files.row, image, summary, recommendations, table]
     dashboard = Dashboard(dataset, lang, controls, body, update, scenario)
     dashboard.figure, dashboard.table, dashboard.recommendations = image, table, recommendations
-    dashboard.evaluation = None
+    dashboard.evaluation, dashboard.scenario_files = None, files
+    _connect_scenario_files(dashboard, files)
 
     def suggest(_button):
         try:
@@ -256,6 +259,60 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
     best_button.on_click(suggest)
     dashboard.refresh()
     return dashboard
+
+
+def _scenario_file_row(lang):
+    """A file name, Save and Load buttons and a status line (explorer: share a scenario as a file)."""
+    name = widgets.Text(value="my_scenario.json", description=t("scenario_file", lang), style=_SLIDER_STYLE,
+                        layout=widgets.Layout(width="26em"))
+    save = widgets.Button(description=t("save_scenario", lang), icon="download", layout=widgets.Layout(width="auto"))
+    load = widgets.Button(description=t("load_scenario", lang), icon="upload", layout=widgets.Layout(width="auto"))
+    status = widgets.HTML()
+    return SimpleNamespace(name=name, save=save, load=load, status=status,
+                           row=widgets.HBox([name, save, load, status], layout=widgets.Layout(flex_flow="row wrap")))
+
+
+def _connect_scenario_files(dashboard, files):
+    """Save writes dashboard.scenario() with Scenario.save; Load reads a file with Scenario.load, checks
+    its ids against the dataset and moves the controls (a slider's range widens to take a value beyond
+    it). Any problem is a message in dashboard.message and changes nothing."""
+    lang = dashboard.lang
+
+    def fail(exc):
+        files.status.value = ""
+        dashboard.message.value = _alert(t("scenario_file_error", lang, problem=str(exc)))
+
+    def path():
+        name = files.name.value.strip()
+        if not name:
+            raise ValueError("no file name; expected a name such as my_scenario.json")
+        return name
+
+    def save(_button):
+        try:
+            saved = dashboard.scenario().save(path())
+        except (ValueError, OSError) as exc:
+            return fail(exc)
+        dashboard.message.value = ""
+        files.status.value = html.escape(t("scenario_saved", lang, path=str(saved)))
+
+    def load(_button):
+        try:
+            name = path()
+            loaded = Scenario.load(name)
+            loaded.check(dashboard.dataset)
+        except (ValueError, OSError) as exc:
+            return fail(exc)
+        for key, control in dashboard.controls.items():
+            value = getattr(loaded, key, None)
+            if isinstance(value, (int, float)) and hasattr(control, "max"):
+                control.max, control.min = max(control.max, value), min(control.min, value)
+        dashboard._scenario = loaded  # the fields without a control (management hours, ...) come from the file
+        dashboard.set_scenario(loaded)
+        files.status.value = html.escape(t("scenario_loaded", lang, path=name))
+
+    files.save.on_click(save)
+    files.load.on_click(load)
 
 
 def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -> Dashboard:

@@ -71,6 +71,7 @@ summary.best_evaluation[["savings", "residual_risk", "net_benefit", "recommendat
 | [03_tradeoff_explorer](03_tradeoff_explorer.ipynb) | the dashboard: move the inputs, watch the decision | 25 min |
 | [04_contract_clauses](04_contract_clauses.ipynb) | clauses as risk reduction; the best set; your contract checklist | 25 min |
 | [05_case_study](05_case_study.ipynb) | decide for a fictional firm, justify, export your hand-in | 40 min |
+| [06_uncertainty](06_uncertainty.ipynb) | what if the numbers are wrong: tornado, break-even, Monte Carlo; share and report | 30 min |
 
 How every number is computed, in words: [the model](../toolkit/model.py) (its first part), also shown
 by `print(toolkit.model.__doc__)`.""",
@@ -369,6 +370,103 @@ contract clauses and exported a decision you can defend.
 conditions would you outsource it? (*Codice privacy* art. 130; GDPR art. 28.) (2) The logo refresh
 falls under *brand* and *content*: who owns the new logo without a written assignment (LdA art. 110)?
 (3) What would you ask the agency before signing?""",
+]
+
+NOTEBOOKS["06_uncertainty"] = [
+    f"""md:# 06 · What if the numbers are wrong?
+
+**You will:** see which input moves the decision most (a *tornado* chart); find where outsourcing stops
+paying as volume or contract length change; simulate thousands of possible futures (*Monte Carlo*) and
+read percentile bands and probabilities; save your scenario to a file and export a report to hand in.
+
+**Time:** 30 minutes. **Pattern:** predict, then run. *A teaching aid, not legal advice.*
+
+{RESTART}""",
+    SETUP,
+    """md:## 1. Every number is an estimate
+Salaries, fees, hours and, above all, the chance and cost of a legal problem are estimates. For each
+one, `data/uncertainty.csv` gives a range as a **multiplier** of the value the model uses: lowest, most
+likely (1 = as in the other tables) and highest. The `source` column says where each range comes from;
+*assumption* means a teaching guess, with its reasoning.""",
+    """py:data.uncertainty[["min_factor", "mode_factor", "max_factor", "description", "source"]]""",
+    """md:## 2. One input at a time: the tornado
+The scenario: the small firm with a GDPR art. 28 data processing agreement. Each input is moved 20%
+down and 20% up, the others stay put. **Predict first:** which input moves the total net benefit most,
+the salary, the supplier's fees or the chance of a legal problem?""",
+    """py:scenario = toolkit.Scenario(clauses=("dpa_art28",))
+table = toolkit.sensitivity(data, scenario, change=0.2)
+plots.tornado(table, lang=LANG, dataset=data);""",
+    """md:**How to read it.** The vertical line is the net benefit as the scenario stands; each bar shows where
+it goes when one input is 20% lower (hatched) or higher (plain). The longest bars, at the top, are the
+inputs worth checking before you sign. Two pairs of bars are twins: salary and in-house hours (the
+in-house cost is hours × hourly cost), and likelihood and impact (expected loss is chance × loss).
+
+A single service can tell a different story. Where a bar crosses the dotted zero line, that change alone
+would flip the decision:""",
+    """py:plots.tornado(table, service="blog", lang=LANG, dataset=data)
+table[table.service == "blog"][["input", "low_net", "base_net", "high_net"]].round(0)""",
+    """md:## 3. Where outsourcing stops paying
+The tornado moves inputs by 20%; a **break-even** curve moves one input over its whole range. Here the
+net benefit (savings minus expected legal loss) against the activity volume, then against the length
+of the contract. A marker shows where each line crosses zero.""",
+    """py:volume_curve = toolkit.sweep(data, scenario, "volume", [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4], column="net_benefit")
+plots.break_even_curves(volume_curve, lang=LANG, dataset=data, column="net_benefit");""",
+    """py:horizon_curve = toolkit.sweep(data, scenario, "horizon_months", range(1, 61), column="net_benefit")
+plots.break_even_curves(horizon_curve, lang=LANG, dataset=data, column="net_benefit")
+toolkit.break_even(horizon_curve).round(1).to_frame("break-even (months)")""",
+    """md:## 4. Many possible futures at once: a Monte Carlo simulation
+Now **every** input varies at the same time, each drawn from its range, 100,000 times: each draw is one
+possible future. The *seed* fixes the random draws, so the same seed always gives the same futures
+(and your results match your classmates'). The bar shows the progress.""",
+    """py:from IPython.display import display
+from ipywidgets import IntProgress
+
+DRAWS = 100_000
+bar = IntProgress(min=0, max=DRAWS, description="Futures")
+display(bar)
+result = toolkit.simulate(data, scenario, draws=DRAWS, seed=0,
+                          progress=lambda done, total: setattr(bar, "value", done))
+result.summary[["deterministic", "recommendation", "probability_outsource", "p5", "p50", "p95"]].round(2)""",
+    """md:**How to read the table.** *deterministic* is the net benefit with every input as in the tables.
+*probability_outsource* is the share of futures in which outsourcing beats keeping the service in house:
+a positive net benefit **and** a risk within the firm's appetite. *p5*, *p50* (the median) and *p95* are
+percentiles: in 5% of the futures the net benefit is below *p5*, in half below *p50*, in 95% below *p95*.
+A service with 0% may still save money: its risk band is above the appetite in every future, because the
+clauses, not the euros, set the band.""",
+    """py:plots.uncertainty_bands(result, lang=LANG, dataset=data);""",
+    """md:Each box spans the middle half of the futures, the thin line 90% of them; the diamond is the answer
+without uncertainty. A box that straddles zero is a coin toss: the decision rests on numbers nobody
+knows well. Below, the net benefit of the **whole decision** (the services the model recommends to
+outsource) in every future:""",
+    """py:plots.decision_histogram(result, lang=LANG);""",
+    """md:## 5. The same seed, the same futures
+Run the simulation again with another seed and fewer draws. **Predict:** will the probabilities change
+a lot, a little, or not at all? What changes if you use `seed=0` again?""",
+    """py:again = toolkit.simulate(data, scenario, draws=10_000, seed=1)
+result.summary[["probability_outsource"]].assign(seed_1=again.summary["probability_outsource"]).round(3)""",
+    """md:## 6. Share your scenario and hand in the report
+A scenario file is a small JSON text you can hand in or send to a classmate; the explorer in notebook 03
+has *Save* and *Load* buttons for the same files. `export_report` writes the tables (Excel, one sheet
+per table, and CSV), the charts (PNG) and a one-page HTML report to `exports/uncertainty/`. From a
+terminal: `python -m toolkit export --scenario my_scenario.json --out exports/uncertainty`.""",
+    """py:path = scenario.save("my_scenario.json")
+print(path, "->", toolkit.Scenario.load(path) == scenario)""",
+    """py:from toolkit.export import export_report
+
+files = export_report(data, scenario, "exports/uncertainty", lang=LANG, draws=10_000, seed=0)
+print(*[file.name for file in files], sep="\\n")""",
+    """md:## Recap
+* A **tornado** ranks the inputs by how far a ±20% change moves the net benefit: check the top ones first.
+* **Break-even** curves show the volume or contract length at which outsourcing a service stops paying.
+* A **Monte Carlo** simulation gives, per service, the probability that outsourcing beats keeping it in
+  house and a band of plausible net benefits; the seed makes it reproducible.
+* Uncertainty in euros never makes a risky service acceptable: the band depends on the clauses. The
+  e-mail newsletter needs prior consent (*Codice privacy* art. 130) and a processor contract (GDPR
+  art. 28(3)) whatever the fees, and its worst breaches are fined up to 4% of turnover (GDPR art. 83(5)).
+
+**Questions.** (1) Which input would you research first before signing, and why? (2) Which service is a
+coin toss, and what would you ask the supplier to make it less so? (3) Narrow the `likelihood` range in
+`data/uncertainty.csv` (a copy of `data/`) and run again: which probabilities change, and why?""",
 ]
 
 

@@ -1,0 +1,186 @@
+"""The hand-in export: toolkit.export.export_report and ``python -m toolkit export``."""
+import base64
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import toolkit  # noqa: E402
+from toolkit import Scenario  # noqa: E402
+from toolkit.cli import main  # noqa: E402
+from toolkit.export import REPORT_SHEETS, export_report, report_tables  # noqa: E402
+from toolkit.i18n import t  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = Scenario(profile="medium", clauses=("dpa_art28", "nda"), horizon_months=36)
+DRAWS = 2_000
+FILES = {"evaluation.csv", "breakdown.csv", "scenario.json", "checklist.md", "savings_vs_risk.png",
+         "net_benefit.png", "inherent_vs_residual.png", "sensitivity.csv", "uncertainty.csv", "report.xlsx",
+         "tornado.png", "uncertainty_bands.png", "decision_histogram.png", "report.html"}
+CHARTS = sorted(name for name in FILES if name.endswith(".png"))
+
+
+@pytest.fixture(scope="module")
+def data():
+    return toolkit.load_dataset()
+
+
+@pytest.fixture(scope="module")
+def exported(data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "hand_in"  # not there yet: created
+    files = export_report(data, SCENARIO, out, draws=DRAWS, seed=3)
+    return out, files
+
+
+def read_workbook(path):
+    # keep_default_na=False: an empty text cell reads back as "" (as written), not as NaN
+    return pd.read_excel(path, sheet_name=None, keep_default_na=False, na_values=[])
+
+
+def test_every_file_is_written(exported):
+    out, files = exported
+    assert {p.name for p in files} == FILES == {p.name for p in out.iterdir()}
+    for name in CHARTS:
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_workbook_read_back_equals_the_tables(exported, data):
+    out, _ = exported
+    book = read_workbook(out / "report.xlsx")
+    assert list(book) == list(REPORT_SHEETS), "one sheet per table, in order"
+    expected = report_tables(data, SCENARIO, draws=DRAWS, seed=3)
+    for name in REPORT_SHEETS:  # Excel keeps 15 significant digits: equal to 12 of them
+        pd.testing.assert_frame_equal(book[name], expected[name], check_dtype=False, rtol=1e-12, obj=name)
+    # and the tables are the model's own
+    evaluation = book["evaluation"].set_index("service_id")
+    model = toolkit.evaluate(data, SCENARIO)
+    assert list(evaluation.columns) == list(model.columns)
+    assert evaluation.net_benefit.to_numpy() == pytest.approx(model.net_benefit.to_numpy(), rel=1e-12)
+    assert (evaluation.recommendation == model.recommendation).all()
+    uncertainty = book["uncertainty"].set_index("service_id")
+    simulation = toolkit.simulate(data, SCENARIO, draws=DRAWS, seed=3)
+    assert uncertainty.p50.to_numpy() == pytest.approx(simulation.summary.p50.to_numpy(), rel=1e-12)
+
+
+def test_scenario_sheet_and_file_read_back_as_the_scenario(exported):
+    out, _ = exported
+    sheet = read_workbook(out / "report.xlsx")["scenario"]
+    fields = {row.field: json.loads(row.value) for row in sheet.itertuples()}
+    assert fields["schema_version"] == 1
+    assert Scenario.from_dict(fields) == SCENARIO
+    assert Scenario.load(out / "scenario.json") == SCENARIO
+
+
+def test_csv_files_read_back_equal_the_tables(exported, data):
+    out, _ = exported
+    expected = report_tables(data, SCENARIO, draws=DRAWS, seed=3)
+    for name in ("sensitivity", "uncertainty"):
+        table = pd.read_csv(out / f"{name}.csv", keep_default_na=False, na_values=[""])
+        pd.testing.assert_frame_equal(table, expected[name], check_dtype=False, rtol=1e-12, obj=name)
+    evaluation = pd.read_csv(out / "evaluation.csv", index_col="service_id", keep_default_na=False, na_values=[])
+    pd.testing.assert_frame_equal(evaluation, toolkit.evaluate(data, SCENARIO), check_dtype=False, rtol=1e-12)
+
+
+def test_html_report_is_one_self_contained_page(exported, data):
+    out, _ = exported
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert t("report_disclaimer", "en") in page
+    sources = re.findall(r'<img src="([^"]+)"', page)
+    assert len(sources) == len(CHARTS), "every chart, embedded"
+    embedded = {base64.b64decode(src.split(",", 1)[1]) for src in sources}
+    assert embedded == {(out / name).read_bytes() for name in CHARTS}
+    assert all(src.startswith("data:image/png;base64,") for src in sources)
+    assert not re.search(r'(src|href)="(http|file|/)', page), "no link to anything outside the page"
+    assert all('alt="' in tag for tag in re.findall(r"<img [^>]+>", page))
+    for item in ("Medium firm", "GDPR art. 28 data processing agreement", "Non-disclosure agreement", "36"):
+        assert item in page, item  # the scenario, in words
+    for service in data.services.name_en:
+        assert service.replace("'", "&#x27;") in page or service in page
+    assert "<script" not in page.lower()
+
+
+def test_italian_report(data, tmp_path):
+    export_report(data, Scenario(eur_per_risk_point=50.0), tmp_path, lang="it", draws=500)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="it">' in page and t("report_disclaimer", "it") in page
+    assert t("report_disclaimer", "en") not in page
+    assert "Piccola impresa" in page
+
+
+def test_bad_arguments_write_nothing(data, tmp_path):
+    out = tmp_path / "never"
+    for arguments in (dict(draws=0), dict(seed=-1), dict(change=2.0), dict(lang="fr")):
+        with pytest.raises(ValueError):
+            export_report(data, SCENARIO, out, **arguments)
+    with pytest.raises(ValueError, match="'profile'"):
+        export_report(data, Scenario(profile="huge"), out)
+    assert not out.exists()
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("mine", encoding="utf-8")
+    with pytest.raises(ValueError, match="folder"):
+        export_report(data, SCENARIO, a_file, draws=100)
+    assert a_file.read_text(encoding="utf-8") == "mine"
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_export_with_a_scenario_file(tmp_path, capsys):
+    scenario_file = SCENARIO.save(tmp_path / "mine.json")
+    out = tmp_path / "out"
+    assert main(["export", "--scenario", str(scenario_file), "--out", str(out), "--draws", "500", "--lang", "it"]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {len(FILES)} files" in printed
+    assert {p.name for p in out.iterdir()} == FILES
+    assert Scenario.load(out / "scenario.json") == SCENARIO
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["--draws", "0"], "draws"),
+    (["--seed", "-4"], "seed"),
+    (["--scenario", "{folder}/bad.json"], "cut short"),
+    (["--scenario", "{folder}/huge.json"], "'profile'"),
+    (["--data", "{folder}/no_data"], "no such folder"),
+])
+def test_cli_export_bad_input_is_one_error_line_and_status_2(tmp_path, capsys, arguments, fragment):
+    (tmp_path / "bad.json").write_text('{"profile": "small",', encoding="utf-8")
+    (tmp_path / "huge.json").write_text('{"profile": "huge"}', encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = [a.replace("{folder}", str(tmp_path)) for a in arguments]
+    assert main(["export", "--out", str(out), *arguments]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0]
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+
+
+def test_cli_export_into_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "report.txt"
+    target.write_text("keep", encoding="utf-8")
+    assert main(["export", "--out", str(target), "--draws", "100"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_cli_export_needs_out():
+    with pytest.raises(SystemExit) as info:
+        main(["export"])
+    assert info.value.code == 2
+
+
+def test_python_m_toolkit_export_runs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "toolkit", "export", "--out", str(tmp_path / "o"), "--draws",
+                             "300"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "report.html").is_file() and (tmp_path / "o" / "report.xlsx").is_file()
+    assert result.stderr == ""
