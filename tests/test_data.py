@@ -111,9 +111,9 @@ def test_bundled_dataset_has_every_table_indexed_by_its_key(dataset):
         schema = SCHEMAS[f"{name}.csv"]
         assert list(table.index.names) == schema["primaryKey"], name
         assert table.index.is_unique, name
-    # Row counts read off the CSV files by eye: 9 services, 5 areas, 8 clauses, 4 profiles (micro, small, medium and the case study bellini).
+    # Row counts read off the CSV files by eye: 9 services, 5 areas, 8 clauses, 7 profiles (micro, small, medium and four case-study firms).
     assert len(dataset.services) == 9 and len(dataset.legal_areas) == 5
-    assert len(dataset.clauses) == 8 and len(dataset.profiles) == 4
+    assert len(dataset.clauses) == 8 and len(dataset.profiles) == 7
 
 
 def test_values_come_through_as_numbers(dataset):

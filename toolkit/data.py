@@ -37,7 +37,7 @@ DESCRIPTOR = "datapackage.json"
 
 # The tables of the package, each indexed by its primary key in datapackage.json.
 TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "costs",
-          "profiles", "likelihood_levels", "impact_levels", "risk_bands", "uncertainty")
+          "profiles", "likelihood_levels", "impact_levels", "risk_bands", "uncertainty", "profile_adjustments")
 
 _MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -75,7 +75,8 @@ class Dataset:
     ``exposure`` by (``service_id``, ``area_id``); ``clause_effects`` by
     (``clause_id``, ``area_id``); ``costs`` by ``service_id``; ``likelihood_levels`` and
     ``impact_levels`` by ``level``; ``risk_bands`` by ``band``; ``uncertainty`` (the
-    ranges of the Monte Carlo simulation) by ``input``.
+    ranges of the Monte Carlo simulation) by ``input``; ``profile_adjustments`` by
+    (``profile_id``, ``area_id``).
     """
 
     services: pd.DataFrame
@@ -89,6 +90,7 @@ class Dataset:
     impact_levels: pd.DataFrame
     risk_bands: pd.DataFrame
     uncertainty: pd.DataFrame
+    profile_adjustments: pd.DataFrame
     path: Path = field(default=BUNDLED_DATA, compare=False)
 
     def __repr__(self) -> str:

@@ -35,6 +35,8 @@ All the numbers come from the tables in `data/`, each with its source.
 For each legal area in which the service is exposed (`exposure.csv`):
 
 * **Inherent score** = likelihood x impact (each 1 to 5), with no clauses: 1 to 25.
+  Some firms' business raises the stakes in one area (a clinic's health data in privacy,
+  GDPR art. 9): `profile_adjustments.csv` adds impact steps for that firm, never above 5.
 * **Residual likelihood** = likelihood - the likelihood steps of the adopted clauses
   for that area, never below 1. **Residual impact** likewise. A contract can lower a
   risk but never remove it. **Residual score** = residual likelihood x residual impact.
@@ -472,6 +474,12 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
         if service in services:
             likelihood[services.index(service), areas.index(area)] = row.likelihood
             impact[services.index(service), areas.index(area)] = row.impact
+    adjustments = dataset.profile_adjustments
+    if scenario.profile in adjustments.index.get_level_values("profile_id"):
+        for area, row in adjustments.loc[scenario.profile].iterrows():
+            column = areas.index(area)
+            raised = np.minimum(5, impact[:, column] + row.impact_steps)
+            impact[:, column] = np.where(likelihood[:, column] > 0, raised, 0)
     like_steps = np.zeros((len(clause_ids), len(areas)), dtype=int)
     impact_steps = np.zeros_like(like_steps)
     for (clause, area), row in dataset.clause_effects.iterrows():
