@@ -54,3 +54,16 @@ def test_empty_or_missing_folder(tmp_path, dataset):
     assert len(result.students) == 0 and result.report().startswith("Scenarios read: 0")
     with pytest.raises(ValueError, match="not a folder"):
         debrief(tmp_path / "nope", dataset)
+
+
+def test_command_line(class_folder, tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "toolkit", "debrief", str(class_folder)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Scenarios read: 4; skipped: 3" in done.stdout and "skipped foreign.json" in done.stdout
+    missing = subprocess.run([sys.executable, "-m", "toolkit", "debrief", str(tmp_path / "none")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and missing.stderr.startswith("error:") and "Traceback" not in missing.stderr

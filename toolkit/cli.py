@@ -38,11 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=["en", "it"], default="en", help="language of the charts and the report")
     export.add_argument("--draws", type=int, default=10_000, help="simulated futures (default 10,000)")
     export.add_argument("--seed", type=int, default=0, help="random seed of the simulation (default 0)")
+    debrief = commands.add_parser("debrief", help="a class's saved scenarios side by side: what each service's "
+                                                  "share of students chose, clause sets, spread, outliers")
+    debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files (searched below too)")
+    debrief.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
     return parser
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "debrief":
+        return _debrief(args)
     try:
         dataset = load_dataset(args.data)
         scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
@@ -110,4 +116,16 @@ def _export(dataset, scenario, args) -> int:
     print(f"wrote {len(files)} files to {args.out}:")
     for path in files:
         print(f"  {path.name}")
+    return 0
+
+
+def _debrief(args) -> int:
+    from .debrief import debrief
+
+    try:
+        result = debrief(args.folder, load_dataset(args.data))
+    except (DataError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.report())
     return 0
