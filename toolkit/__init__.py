@@ -16,6 +16,7 @@ Charts live in ``toolkit.plots`` and dashboards in ``toolkit.widgets``; neither 
 imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
 """
 from .data import DataError, Dataset, load_dataset, with_profile
+from .doctor import doctor  # cheap: the standard library only; each check imports what it needs
 from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, ScenarioFileError, Simulation,
                     best_clause_set, break_even, breakdown, clause_value, evaluate, portfolio, sensitivity, simulate,
                     sweep)
@@ -25,6 +26,6 @@ __all__ = [
     "Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
     "clause_value", "sweep", "break_even",
     "simulate", "Simulation", "sensitivity", "ScenarioFileError",
-    "RISK_BANDS", "RECOMMENDATIONS",
+    "RISK_BANDS", "RECOMMENDATIONS", "doctor",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,701 @@
+"""Classroom load test: N students open the Voila explorer at once and each changes a control.
+
+What it does (loopback only, bounded in time and count):
+
+1. starts Voila on 127.0.0.1 and a free port, serving ``app/explorer.ipynb`` (the notebook
+   ``make app`` serves; a temporary copy of the same one-cell notebook if it is not there);
+2. opens N pages at once in headless Chromium (Debian's /usr/bin/chromium or $CHROMIUM, driven
+   by Playwright, spread over a few browser contexts); each page is one student: it waits until
+   the dashboard has rendered (the horizon slider's handle and the chart picture are shown), ticks
+   one checkbox (a contract clause) and waits until the chart picture changes;
+3. records per student the time to first render (from the page request) and the time from the
+   click to the new chart, and any failure ("Error displaying widget", a traceback, a time-out);
+4. reads the memory of the Voila server and of its kernels (Voila starts one kernel per page)
+   with psutil, while the run goes on (peak) and once every student is done (steady state);
+5. prints a table, stops the browser, the server and every kernel, even on error or Ctrl+C.
+
+Limits: at most --students 200 and --budget 600 s for the whole run; every wait has a time-out;
+a SIGALRM backstop ends the run if something hangs anyway.
+
+``--kernel-memory`` measures one kernel alone instead (no Voila, no browser): a Jupyter kernel
+of this Python runs the explorer cell, changes controls six times, and its RSS/USS/PSS is read;
+then each teaching notebook runs top to bottom in a kernel of its own (a temporary copy) and
+that kernel's memory is read.
+
+Run:  .venv/bin/python benchmarks/classroom_load.py                 # 30 students
+      .venv/bin/python benchmarks/classroom_load.py --students 10
+      .venv/bin/python benchmarks/classroom_load.py --kernel-memory
+Needs: playwright and psutil in the venv (the test extras), Debian's chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_NOTEBOOK = ROOT / "app" / "explorer.ipynb"
+EXPLORER_CODE = "import toolkit\nfrom toolkit import widgets\n\nwidgets.explorer(toolkit.load_dataset())"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CLAUSE_LABEL = "GDPR art. 28 data processing agreement"  # the checkbox each student ticks
+FAILURE_TEXTS = ["Error displaying widget", "model not found", "Traceback (most recent call last)"]
+SCREENSHOTS = ROOT / "test-artifacts" / "classroom-load"  # failed students' pages
+MAX_STUDENTS = 200
+KERNEL_READY_CPU_S = 1.5  # CPU seconds after which a pre-heated kernel has surely run the explorer cell
+MAX_BUDGET_S = 600
+SERVER_START_TIMEOUT_S = 60
+MiB = 2 ** 20
+
+# The chart: the explorer's widget image, shown once its PNG has loaded (Voila sets a blob: URL).
+_CHART_SHOWN = """() => { const img = document.querySelector('img.widget-image');
+  return img !== null && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0; }"""
+_CHART_CHANGED = """(old) => { const img = document.querySelector('img.widget-image');
+  return img !== null && img.getAttribute('src') !== old && img.complete && img.naturalWidth > 0; }"""
+
+
+class Budget(Exception):
+    """The whole run went over its time budget."""
+
+
+# ------------------------------------------------------------------------------ processes and memory
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def tree(pid: int):
+    """psutil.Process of pid and of all its descendants (those still alive)."""
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        return [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def tree_cpu(pid: int) -> dict:
+    """CPU seconds (user + system) used so far by pid and by each descendant: {pid: seconds}."""
+    import psutil
+
+    used = {}
+    for process in tree(pid):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = process.cpu_times()
+            used[process.pid] = times.user + times.system
+    return used
+
+
+def tree_rss(pid: int) -> int:
+    """Sum of RSS over pid and its descendants."""
+    import psutil
+
+    total = 0
+    for process in tree(pid):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += process.memory_info().rss
+    return total
+
+
+@dataclass
+class MemorySample:
+    server_rss: int = 0
+    kernels_rss: list[int] = field(default_factory=list)
+    server_uss: int = 0
+    kernels_uss: list[int] = field(default_factory=list)
+
+    @property
+    def total_rss(self) -> int:
+        return self.server_rss + sum(self.kernels_rss)
+
+    @property
+    def total_uss(self) -> int:
+        return self.server_uss + sum(self.kernels_uss)
+
+
+def sample_memory(server_pid: int, full: bool = False) -> MemorySample:
+    """RSS (and with full=True USS) of the Voila server and of each kernel it started."""
+    import psutil
+
+    sample = MemorySample()
+    for process in tree(server_pid):
+        try:
+            info = process.memory_full_info() if full else process.memory_info()
+            is_kernel = "ipykernel_launcher" in " ".join(process.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if process.pid == server_pid:
+            sample.server_rss, sample.server_uss = info.rss, getattr(info, "uss", 0)
+        elif is_kernel:
+            sample.kernels_rss.append(info.rss)
+            sample.kernels_uss.append(getattr(info, "uss", 0))
+        else:  # anything else the server runs counts as server
+            sample.server_rss += info.rss
+            sample.server_uss += getattr(info, "uss", 0)
+    return sample
+
+
+@dataclass
+class Voila:
+    process: subprocess.Popen
+    url: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+@contextlib.contextmanager
+def voila_server(workdir: Path, preheat: int = 0, fill_delay: float | None = None, pool_timeout: float = 300,
+                 cores: set[int] | None = None, iopub_timeout: int | None = None):
+    """Voila on 127.0.0.1:<free port> serving the explorer; the server and all its kernels are killed on exit.
+
+    preheat > 0: Voila's pre-heated kernel pool of that size (each kernel has run the notebook before
+    anyone asks for the page); this waits until the pool is full and idle. fill_delay: seconds Voila waits
+    before starting a kernel to replace one a page took (Voila's default: 1). cores: the CPUs the server
+    and its kernels may use (kernels inherit the server's affinity); None: all.
+    """
+    notebook = APP_NOTEBOOK
+    if not notebook.is_file():  # app/explorer.ipynb not there yet: the same one-cell notebook, in a temp dir
+        notebook = workdir / "explorer.ipynb"
+        notebook.write_text(json.dumps({
+            "cells": [{"cell_type": "code", "execution_count": None, "id": "app-dashboard", "metadata": {},
+                       "outputs": [], "source": EXPLORER_CODE.splitlines(keepends=True)}],
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}, "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    port = free_port()
+    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+               f"--port={port}"]
+    if iopub_timeout is not None:  # seconds Voila waits for a cell's output after the cell finished (nbclient: 4)
+        command.append(f"--VoilaExecutor.iopub_timeout={iopub_timeout}")
+    if preheat > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+        if fill_delay is not None:
+            command.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
+    log_path = workdir / "voila.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True,
+                                   preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
+    server = Voila(process, f"http://127.0.0.1:{port}/", log_path)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        # Polling "/" would run the notebook in a new kernel: wait for the port instead.
+        while not _listening(port):
+            if process.poll() is not None:
+                raise RuntimeError(f"Voila exited with {process.returncode} while starting:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Voila did not listen on port {port} within {SERVER_START_TIMEOUT_S} s")
+            time.sleep(0.2)
+        if preheat > 0:
+            wait_for_pool(process.pid, preheat, pool_timeout)
+        yield server
+    finally:
+        stop_tree(process)
+
+
+def wait_for_pool(server_pid: int, size: int, timeout: float) -> None:
+    """Until `size` kernels run under the server, each has used the CPU time of running the notebook
+    (an idle kernel starts with under 1 s, the explorer cell takes about 3 s more) and all have been quiet
+    for 5 s. Kernels start, then wait a moment before they execute: a short lull is not readiness."""
+    started = time.monotonic()
+    quiet_since, last = None, None
+    while time.monotonic() - started < timeout:
+        used = {pid: seconds for pid, seconds in tree_cpu(server_pid).items() if pid != server_pid}
+        kernels = [pid for pid in used if pid in _kernel_pids(server_pid)]
+        busy = sum(used.values()) - sum(last.values()) if last is not None else float("inf")
+        last = used
+        ran = len(kernels) >= size and all(used[pid] >= KERNEL_READY_CPU_S for pid in kernels)
+        if ran and busy < 0.2:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 5:
+                print(f"pre-heated pool of {size} kernels ready after {time.monotonic() - started:.0f} s", flush=True)
+                return
+        else:
+            quiet_since = None
+        time.sleep(1)
+    raise TimeoutError(f"the pre-heated pool of {size} kernels was not ready within {timeout:.0f} s")
+
+
+def _kernel_pids(server_pid: int) -> set[int]:
+    import psutil
+
+    pids = set()
+    for process in tree(server_pid)[1:]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if "ipykernel_launcher" in " ".join(process.cmdline()):
+                pids.add(process.pid)
+    return pids
+
+
+def stop_tree(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group, then SIGKILL it and every descendant still alive (kernels
+    run in sessions of their own, outside the group)."""
+    import psutil
+
+    descendants = tree(process.pid)[1:]
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    for child in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            child.kill()
+    psutil.wait_procs(descendants, timeout=10)
+
+
+# ------------------------------------------------------------------------------ the students
+
+
+@dataclass
+class Student:
+    number: int
+    render_s: float | None = None
+    update_s: float | None = None
+    failure: str = ""
+
+
+async def one_student(number: int, context, url: str, timeout_ms: int, start_gate: asyncio.Event) -> Student:
+    record = Student(number)
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        await start_gate.wait()  # every student presses Enter at the same moment
+        started = time.perf_counter()
+        await page.goto(url, wait_until="commit", timeout=timeout_ms)
+        await page.locator(".widget-slider .noUi-handle").first.wait_for(state="visible", timeout=timeout_ms)
+        await page.wait_for_function(_CHART_SHOWN, timeout=timeout_ms)
+        record.render_s = time.perf_counter() - started
+
+        old_src = await page.locator("img.widget-image").first.get_attribute("src")
+        box = page.locator(".widget-checkbox", has_text=CLAUSE_LABEL).locator("input[type=checkbox]")
+        if await box.count() == 0:  # labels changed: any checkbox changes the chart too
+            box = page.locator(".widget-checkbox input[type=checkbox]").last
+        clicked = time.perf_counter()
+        await box.first.click(timeout=timeout_ms)
+        await page.wait_for_function(_CHART_CHANGED, arg=old_src, timeout=timeout_ms)
+        record.update_s = time.perf_counter() - clicked
+
+        text = await page.locator("body").inner_text(timeout=timeout_ms)
+        shown = [needle for needle in FAILURE_TEXTS if needle in text]
+        if shown:
+            record.failure = f"page shows {shown[0]!r}"
+    except Exception as exc:  # noqa: BLE001 - a failed student is a result, not a crash
+        record.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+    if record.failure:
+        record.failure += await _what_the_page_shows(page, number)
+    return record
+
+
+async def _what_the_page_shows(page, number: int) -> str:
+    """A short description of a failed student's page, and a screenshot in test-artifacts/classroom-load/."""
+    with contextlib.suppress(Exception):
+        text = await asyncio.wait_for(page.evaluate(
+            "() => [document.querySelectorAll('.jupyter-widgets').length,"
+            " (document.body ? document.body.innerText : '').replace(/\\s+/g, ' ').slice(0, 160)]"), timeout=10)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"student-{number:03d}.png"
+        await asyncio.wait_for(page.screenshot(path=str(path)), timeout=20)
+        return f" | {text[0]} widgets on the page; it reads: {text[1]!r} | {path.relative_to(ROOT)}"
+    return ""
+
+
+async def classroom(url: str, students: int, contexts: int, timeout_ms: int, server_pid: int, deadline: float):
+    from playwright.async_api import async_playwright
+
+    peak = {"total_rss": 0, "kernels": 0, "chromium_rss": 0, "server_cpu": 0.0, "chromium_cpu": 0.0}
+    stop_sampling = asyncio.Event()
+
+    async def sampler(browser_pid_getter):
+        while not stop_sampling.is_set():
+            sample = await asyncio.to_thread(sample_memory, server_pid)
+            peak["total_rss"] = max(peak["total_rss"], sample.total_rss)
+            peak["kernels"] = max(peak["kernels"], len(sample.kernels_rss))
+            pid = browser_pid_getter()
+            if pid:
+                peak["chromium_rss"] = max(peak["chromium_rss"], await asyncio.to_thread(tree_rss, pid))
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop_sampling.wait(), timeout=0.5)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True,
+                                                   timeout=60_000)
+        browser_pid = {"pid": None}
+        sampling = asyncio.create_task(sampler(lambda: browser_pid["pid"]))
+        try:
+            browser_pid["pid"] = _chromium_pid()
+            cpu_before = tree_cpu(server_pid)
+            pool = [await browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(contexts)]
+            gate = asyncio.Event()
+            tasks = [asyncio.create_task(one_student(i + 1, pool[i % contexts], url, timeout_ms, gate))
+                     for i in range(students)]
+            await asyncio.sleep(1.0)  # every page is open and waiting at the gate
+            wall_start = time.perf_counter()
+            gate.set()
+            remaining = deadline - time.monotonic()
+            done, pending = await asyncio.wait(tasks, timeout=max(remaining, 1))
+            for task in pending:
+                task.cancel()
+            results = [t.result() if t in done and not t.cancelled() else Student(i + 1, failure="over the time budget")
+                       for i, t in enumerate(tasks)]
+            wall = time.perf_counter() - wall_start
+            steady = await asyncio.to_thread(sample_memory, server_pid, True)  # every page still open
+            cpu_after = tree_cpu(server_pid)
+            peak["server_cpu"] = sum(cpu_after.get(p, 0) - cpu_before.get(p, 0) for p in cpu_after)
+            peak["chromium_cpu"] = sum(tree_cpu(browser_pid["pid"]).values()) if browser_pid["pid"] else 0
+            stop_sampling.set()
+            await sampling
+            if browser_pid["pid"]:
+                peak["chromium_rss"] = max(peak["chromium_rss"], tree_rss(browser_pid["pid"]))
+        finally:
+            stop_sampling.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(sampling, timeout=5)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(browser.close(), timeout=30)
+    return results, wall, steady, peak
+
+
+def _chromium_pid() -> int | None:
+    """The newest Chromium started by this process's Playwright driver (its browser process)."""
+    import psutil
+
+    browsers = []
+    for process in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if "chrom" in process.name().lower() and "--type=" not in " ".join(process.cmdline()):
+                browsers.append((process.create_time(), process.pid))
+    return max(browsers)[1] if browsers else None
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    return shutil.which(candidate)
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def describe(values: list[float]) -> str:
+    if not values:
+        return f"{'-':>8} {'-':>8} {'-':>8} {'-':>8}"
+    return (f"{statistics.median(values):8.1f} {percentile(values, 95):8.1f} {min(values):8.1f} "
+            f"{max(values):8.1f}")
+
+
+def machine() -> str:
+    import psutil
+
+    return (f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2 ** 30:.0f} GiB, {platform.system()} "
+            f"{platform.machine()}, Python {platform.python_version()}")
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("voila", "ipywidgets", "jupyter_server", "playwright"):
+        with contextlib.suppress(PackageNotFoundError):
+            parts.append(f"{name} {version(name)}")
+    return ", ".join(parts)
+
+
+def report(students: list[Student], wall: float, steady: MemorySample, peak: dict, contexts: int,
+           mode: str = "") -> str:
+    n = len(students)
+    renders = [s.render_s for s in students if s.render_s is not None]
+    updates = [s.update_s for s in students if s.update_s is not None and not s.failure]
+    failed = [s for s in students if s.failure]
+    kernels = len(steady.kernels_rss)
+    lines = [
+        f"Classroom load test, {date.today().isoformat()}: {n} students at once, Voila on 127.0.0.1, "
+        f"headless Chromium ({contexts} contexts) on the same machine; {mode}",
+        f"machine: {machine()}; {versions()}",
+        "",
+        f"{'seconds':<34}{'median':>8} {'p95':>8} {'min':>8} {'max':>8}",
+        f"{'time to first render':<34}{describe(renders)}",
+        f"{'click -> new chart':<34}{describe(updates)}",
+        f"everyone rendered and updated after {wall:.1f} s; failures: {len(failed)}/{n}",
+        f"CPU used meanwhile: Voila server + kernels {peak['server_cpu']:.0f} s "
+        f"({peak['server_cpu'] / n:.1f} s a student), Chromium {peak['chromium_cpu']:.0f} s; "
+        f"{os.cpu_count()} cores x {wall:.0f} s = {os.cpu_count() * wall:.0f} s available",
+        "",
+        "memory with every page open (psutil)          RSS MiB    USS MiB",
+        f"{'Voila server (alone)':<44}{steady.server_rss / MiB:9.0f}  {steady.server_uss / MiB:9.0f}",
+        f"{f'{kernels} kernels, total':<44}{sum(steady.kernels_rss) / MiB:9.0f}  {sum(steady.kernels_uss) / MiB:9.0f}",
+        f"{'one kernel, mean':<44}{_mean(steady.kernels_rss) / MiB:9.0f}  {_mean(steady.kernels_uss) / MiB:9.0f}",
+        f"{'server + kernels':<44}{steady.total_rss / MiB:9.0f}  {steady.total_uss / MiB:9.0f}",
+        f"{f'per session (server + kernels) / {n}':<44}{steady.total_rss / MiB / n:9.0f}  "
+        f"{steady.total_uss / MiB / n:9.0f}",
+        f"{'peak during the run, server + kernels':<44}{peak['total_rss'] / MiB:9.0f}",
+        f"{'Chromium (the students side, not the server)':<44}{peak['chromium_rss'] / MiB:9.0f}",
+    ]
+    if failed:
+        lines += ["", "failures:"] + [f"  student {s.number}: {s.failure}" for s in failed[:20]]
+    return "\n".join(lines)
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+# ------------------------------------------------------------------------------ one kernel alone
+
+
+def kernel_memory(changes: int = 6) -> str:
+    """RSS/USS/PSS of one kernel of this Python after it ran the explorer and `changes` control changes."""
+    import psutil
+    from jupyter_client import KernelManager
+
+    manager = KernelManager(kernel_name="python3")  # ipykernel's own spec: this Python (sys.executable)
+    manager.start_kernel(cwd=str(ROOT))
+    client = manager.client()
+    client.start_channels()
+    rows = []
+    try:
+        client.wait_for_ready(timeout=60)
+        process = psutil.Process(manager.provisioner.process.pid)
+
+        def measure(label):
+            info = process.memory_full_info()
+            rows.append(f"{label:<46}{info.rss / MiB:8.0f} {info.uss / MiB:8.0f} {info.pss / MiB:8.0f}")
+
+        def run(code):
+            reply = client.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel error: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+        measure("idle kernel")
+        run("import toolkit\nfrom toolkit import widgets\nd = widgets.explorer(toolkit.load_dataset())\nd")
+        measure("explorer shown")
+        cpu_shown = process.cpu_times()
+        run("import itertools\n"
+            "for months in itertools.islice(itertools.cycle([12, 36, 60, 24, 48]), %d):\n"
+            "    d.controls['horizon_months'].value = months\n"
+            "box = next(iter(d.controls['clauses'].values())); box.value = not box.value\n" % (changes - 1))
+        measure(f"after {changes} control changes")
+        cpu_after_changes = process.cpu_times()
+        time.sleep(1)
+        measure("1 s later")
+        kernel_python = process.cmdline()[0]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    shown_cpu = cpu_shown.user + cpu_shown.system
+    per_change = (cpu_after_changes.user + cpu_after_changes.system - shown_cpu) / changes
+    return "\n".join([f"One kernel running the explorer, {date.today().isoformat()}; {machine()}",
+                      f"kernel: {kernel_python} (ipykernel), {versions()}",
+                      f"{'MiB':<46}{'RSS':>8} {'USS':>8} {'PSS':>8}", *rows,
+                      f"kernel CPU: {shown_cpu:.1f} s from start to the explorer shown, {per_change:.2f} s a change"])
+
+
+def lab_server_memory() -> str:
+    """RSS/USS of a JupyterLab server (no kernel) once a browser has opened 00_start_here in it."""
+    import secrets
+    import urllib.request
+
+    import psutil
+
+    with tempfile.TemporaryDirectory(prefix="smm-lab-mem-") as workdir:
+        work = Path(workdir)
+        shutil.copytree(ROOT / "notebooks", work / "notebooks")
+        port, token = free_port(), secrets.token_hex(16)
+        command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+                   f"--ServerApp.root_dir={work / 'notebooks'}"]
+        if os.geteuid() == 0:
+            command.append("--allow-root")
+        env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+               "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"), "JUPYTER_RUNTIME_DIR": str(work / "runtime")}
+        with open(work / "lab.log", "wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       env=env, start_new_session=True)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while True:
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
+                        break
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("JupyterLab did not start")
+                time.sleep(0.5)
+            started = psutil.Process(process.pid).memory_full_info()
+            opened = None
+            if chromium_path():
+                from playwright.sync_api import sync_playwright
+
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS,
+                                                         headless=True, timeout=60_000)
+                    try:
+                        page = browser.new_page()
+                        page.goto(f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb?token={token}",
+                                  timeout=60_000)
+                        page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible", timeout=60_000)
+                        time.sleep(3)
+                        opened = psutil.Process(process.pid).memory_full_info()
+                    finally:
+                        browser.close()
+        finally:
+            stop_tree(process)
+    rows = [f"{'JupyterLab server, started':<46}{started.rss / MiB:8.0f} {started.uss / MiB:8.0f}"]
+    if opened:
+        rows.append(f"{'JupyterLab server, 00_start_here open in a tab':<46}{opened.rss / MiB:8.0f} "
+                    f"{opened.uss / MiB:8.0f}")
+    return "\n".join([f"JupyterLab server process (kernels not included), {date.today().isoformat()}",
+                      f"{'MiB':<46}{'RSS':>8} {'USS':>8}", *rows])
+
+
+def notebook_kernel_memory() -> str:
+    """RSS/USS of the kernel of each teaching notebook after it ran top to bottom (a temp copy, like the tests)."""
+    import nbformat
+    import psutil
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        with tempfile.TemporaryDirectory(prefix="smm-kmem-") as workdir:
+            copy = Path(workdir) / path.name
+            shutil.copy(path, copy)
+            notebook = nbformat.read(copy, as_version=4)
+            client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                    resources={"metadata": {"path": workdir}})
+            with client.setup_kernel():
+                for index, cell in enumerate(notebook.cells):
+                    client.execute_cell(cell, index)
+                kernel = psutil.Process(client.km.provisioner.process.pid)
+                info, cpu = kernel.memory_full_info(), kernel.cpu_times()
+        rows.append(f"{path.stem:<46}{info.rss / MiB:8.0f} {info.uss / MiB:8.0f} {info.pss / MiB:8.0f} "
+                    f"{cpu.user + cpu.system:8.1f}")
+    return "\n".join([f"Kernel of each notebook after Run All, {date.today().isoformat()}; {machine()}",
+                      f"{'MiB (and the kernel CPU seconds it took)':<46}{'RSS':>8} {'USS':>8} {'PSS':>8} {'CPU s':>8}",
+                      *rows])
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30, help="pages opened at once (default 30, at most 200)")
+    parser.add_argument("--contexts", type=int, default=5, help="browser contexts the pages are spread over")
+    parser.add_argument("--timeout", type=float, default=240, help="seconds for each wait of a student (default 240)")
+    parser.add_argument("--budget", type=float, default=MAX_BUDGET_S,
+                        help="seconds for the whole run, start-up included (at most 600)")
+    parser.add_argument("--preheat", action="store_true",
+                        help="Voila's pre-heated kernels: a pool of --students kernels that ran the notebook "
+                             "in advance")
+    parser.add_argument("--fill-delay", type=float, default=None,
+                        help="with --preheat: seconds before Voila replaces a kernel a page took (Voila's default 1)")
+    parser.add_argument("--iopub-timeout", type=int, default=None,
+                        help="Voila's VoilaExecutor.iopub_timeout: seconds to wait for a cell's output once it ran "
+                             "(nbclient's default 4)")
+    parser.add_argument("--server-cores", type=int, default=0,
+                        help="pin Voila and its kernels to this many cores and Chromium to the others, so the browsers "
+                             "do not take the server's CPU (default 0: everything shares every core)")
+    parser.add_argument("--kernel-memory", action="store_true",
+                        help="measure one kernel running the explorer alone, then each notebook's kernel, and exit")
+    args = parser.parse_args(argv)
+    if args.kernel_memory:
+        print(kernel_memory(), flush=True)
+        print()
+        print(notebook_kernel_memory(), flush=True)
+        print()
+        print(lab_server_memory())
+        return 0
+    if not 1 <= args.students <= MAX_STUDENTS:
+        parser.error(f"--students must be 1..{MAX_STUDENTS}")
+    budget = min(args.budget, MAX_BUDGET_S)
+    if chromium_path() is None:
+        print("error: no Chromium (apt-get install chromium, or set CHROMIUM=/path/to/chromium)", file=sys.stderr)
+        return 2
+    contexts = max(1, min(args.contexts, args.students))
+    server_cores = None
+    if args.server_cores:
+        available = sorted(os.sched_getaffinity(0))
+        if not 0 < args.server_cores < len(available):
+            parser.error(f"--server-cores must leave at least one of the {len(available)} cores to the browser")
+        server_cores = set(available[:args.server_cores])
+        os.sched_setaffinity(0, set(available[args.server_cores:]))  # this process, Playwright and Chromium
+    started = time.monotonic()
+    deadline = started + budget - 45  # keep time to stop the browser, the server and the kernels
+
+    def out_of_time(_signum, _frame):
+        raise Budget(f"the run went over its budget of {budget:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(int(budget - 20))
+    try:
+        with tempfile.TemporaryDirectory(prefix="smm-classroom-") as workdir, voila_server(
+                Path(workdir), preheat=args.students if args.preheat else 0, fill_delay=args.fill_delay,
+                pool_timeout=max(60.0, deadline - time.monotonic() - 120), cores=server_cores,
+                iopub_timeout=args.iopub_timeout) as server:
+            print(f"Voila serving {server.url} (pid {server.process.pid}); {args.students} students ...", flush=True)
+            students, wall, steady, peak = asyncio.run(classroom(
+                server.url, args.students, contexts, int(args.timeout * 1000), server.process.pid, deadline))
+            delay = args.fill_delay if args.fill_delay is not None else 1  # Voila's default
+            mode = (f"pre-heated pool of {args.students} kernels (fill_delay {delay:g} s)" if args.preheat
+                    else "no pre-heated kernels")
+            if args.iopub_timeout is not None:
+                mode += f"; VoilaExecutor.iopub_timeout={args.iopub_timeout}"
+            if server_cores:
+                mode += (f"; Voila and kernels pinned to {len(server_cores)} core(s), Chromium to the other "
+                         f"{os.cpu_count() - len(server_cores)}")
+            print(report(students, wall, steady, peak, contexts, mode))
+            failures = sum(1 for s in students if s.failure)
+            if failures:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shutil.copy(server.log_path, SCREENSHOTS / "voila.log")
+                print(f"\nVoila's log: {(SCREENSHOTS / 'voila.log').relative_to(ROOT)}; its last lines:\n"
+                      + server.log_tail(12), file=sys.stderr)
+    except Budget as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    print(f"(whole run {time.monotonic() - started:.0f} s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
