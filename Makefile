@@ -1,5 +1,6 @@
 # Two commands do all the set-up (see README.md):
 #   make lab    create .venv, install the project, start JupyterLab on notebooks/
+#   make app    the same set-up, then the explorer dashboard alone with Voila (no code shown)
 #   make test   the same set-up with the test extras, then every test
 # Nothing is installed outside .venv.
 
@@ -9,12 +10,20 @@ BIN    := $(VENV)/bin
 # JupyterLab refuses to run as root unless told; only then is the flag added.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
+# `make app`: the notebook Voila serves, its first-choice port, and its flags.
+# tests/browser_support.py reads APP_NOTEBOOK and APP_FLAGS from here, so the browser test
+# starts exactly what `make app` starts (keep each on one line).
+APP_NOTEBOOK := app/explorer.ipynb
+APP_PORT     ?= 8866
+APP_FLAGS    := --no-browser --Voila.ip=127.0.0.1
 
-.PHONY: lab test setup setup-test app clean help
+.PHONY: lab test setup setup-test app instructor clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
+	@echo "make app    - set up .venv and serve the explorer dashboard with Voila (127.0.0.1:8866, or the next free port)"
 	@echo "make test   - set up .venv with the test extras and run every test"
+	@echo "make instructor - write the instructor edition (solutions filled in) to instructor/en and instructor/it"
 	@echo "make clean  - remove .venv and caches"
 
 $(BIN)/python:
@@ -35,11 +44,29 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
 
+# Port: 8888, or when taken the next free one (JupyterLab's ServerApp.port_retries, default 50;
+# checked with 8888 held by another process: it logs "The port 8888 is already in use" and serves on 8889).
 lab: $(VENV)/.installed
 	@echo "Starting JupyterLab on 127.0.0.1 with a token: open the http://127.0.0.1:...?token=... URL printed below."
 	@echo "If the port is taken, JupyterLab picks the next free one and prints it. Stop with Ctrl+C."
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
 	  --LabApp.default_url=/lab/tree/00_start_here.ipynb $(ROOT_FLAG)
+
+# A port is taken when something on 127.0.0.1 accepts a connection there; then the next free one
+# is used and the message says so. Should the port be grabbed between this check and the start,
+# Voila's own retry (the next ports) moves on and prints the URL it really uses.
+app: $(VENV)/.installed
+	@port=$$($(BIN)/python -c 'import socket, sys; p = int(sys.argv[1]); print(next((q for q in range(p, p + 50) if socket.socket().connect_ex(("127.0.0.1", q))), ""))' $(APP_PORT)); \
+	  [ -n "$$port" ] || { echo "error: no free port in $(APP_PORT)..$$(($(APP_PORT) + 49)): stop a server there or set APP_PORT=..."; exit 1; }; \
+	  if [ "$$port" != "$(APP_PORT)" ]; then echo "Port $(APP_PORT) is taken: using port $$port instead."; fi; \
+	  echo "Serving the explorer dashboard with Voila: open http://127.0.0.1:$$port/ (stop with Ctrl+C)."; \
+	  echo "If Voila says that port is in use too, open the URL it prints after 'Voilà is running at:'."; \
+	  set -x; $(BIN)/python -m voila $(APP_NOTEBOOK) $(APP_FLAGS) --port=$$port
+
+# The instructor edition: the notebooks with every graded question solved, from the same source as
+# notebooks/ (tools/build_notebooks.py). Generated, git-ignored: do not hand it to students.
+instructor: $(VENV)/.installed
+	$(BIN)/python tools/build_notebooks.py --instructor instructor
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

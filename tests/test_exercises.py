@@ -89,3 +89,11 @@ def test_unknown_question_and_language():
         check("nope", 1)
     with pytest.raises(ValueError, match="lang"):
         check("costs_q1", 1, lang="fr")
+
+
+def test_unfinished_function_says_no_answer_yet_in_both_languages(dataset):
+    unfinished = lambda inhouse_cost, outsourced_cost: ...  # noqa: E731  (the stub students start from)
+    assert check("costs_q4", unfinished, dataset=dataset).message == i18n.t("answer_missing")
+    assert check("costs_q4", unfinished, lang="it", dataset=dataset).message == i18n.t("answer_missing", "it")
+    italian = check("risks_q4", lambda a, b: None, lang="it", dataset=dataset).message
+    assert "ha restituito None" in italian and "returned" not in italian

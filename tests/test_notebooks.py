@@ -1,5 +1,8 @@
-"""Every teaching notebook runs top to bottom in a fresh kernel, and is committed clean."""
+"""Every teaching notebook, English (notebooks/) and Italian (notebooks/it/), runs top to bottom in a
+fresh kernel, is committed clean, and is what tools/build_notebooks.py writes."""
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,16 +13,45 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FOLDERS = {"en": ROOT / "notebooks", "it": ROOT / "notebooks" / "it"}
+NOTEBOOKS = [path for folder in FOLDERS.values() for path in sorted(folder.glob("*.ipynb"))]
 EXPECTED = ["00_start_here", "01_costs", "02_legal_risks", "03_tradeoff_explorer", "04_contract_clauses",
             "05_case_study", "06_uncertainty"]
+# What the first and the last cell of every notebook must say, per language.
+SHAPE = {"en": {"objectives": "**You will:**", "time": "**Time:**", "restart": "Restart",
+                "recap": "## Recap", "questions": "**Questions.**"},
+         "it": {"objectives": "**Obiettivi:**", "time": "**Tempo:**", "restart": "Ricomincia",
+                "recap": "## Riepilogo", "questions": "**Domande.**"}}
+CHECKLIST_TITLE = {"en": "# Contract checklist", "it": "# Checklist del contratto"}
 
 
-def test_all_teaching_notebooks_are_there():
-    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+def lang_of(path: Path) -> str:
+    return "it" if path.parent == FOLDERS["it"] else "en"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def label(path: Path) -> str:
+    return f"{lang_of(path)}-{path.stem}"
+
+
+def load_builder():
+    """tools/build_notebooks.py as a module (for the exercises it defines)."""
+    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_notebooks", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def code_cells(path: Path) -> list[str]:
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+@pytest.mark.parametrize("lang", FOLDERS)
+def test_all_teaching_notebooks_are_there(lang):
+    assert [p.stem for p in sorted(FOLDERS[lang].glob("*.ipynb"))] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
 def test_committed_without_outputs(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
@@ -27,15 +59,16 @@ def test_committed_without_outputs(path):
             assert cell["outputs"] == [] and cell["execution_count"] is None, f"{path.name}: clear the outputs"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
 def test_notebook_shape(path):
     """Short, with a title, objectives, time and restart advice up front, a recap at the end."""
+    words = SHAPE[lang_of(path)]
     notebook = nbformat.read(path, as_version=4)
     assert len(notebook.cells) <= 25
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert first.startswith("# ")
-    assert "**You will:**" in first and "**Time:**" in first and "Restart" in first
-    assert "## Recap" in last and "**Questions.**" in last
+    assert words["objectives"] in first and words["time"] in first and words["restart"] in first
+    assert words["recap"] in last and words["questions"] in last
 
 
 def test_notebooks_match_their_source():
@@ -44,22 +77,110 @@ def test_notebooks_match_their_source():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("name", EXPECTED)
+def test_italian_code_matches_english(name):
+    """Same cells in the same order; code differs only in the set-up cell's LANG = "it"."""
+    english, italian = (nbformat.read(FOLDERS[lang] / f"{name}.ipynb", as_version=4) for lang in FOLDERS)
+    assert [c.cell_type for c in italian.cells] == [c.cell_type for c in english.cells]
+    en_code, it_code = code_cells(FOLDERS["en"] / f"{name}.ipynb"), code_cells(FOLDERS["it"] / f"{name}.ipynb")
+    differ = [(en, it) for en, it in zip(en_code, it_code) if en != it]
+    assert len(differ) == 1, f"{name}: only the set-up cell may differ, {len(differ)} cells do"
+    (en, it), = differ
+    assert 'LANG = "en"' in en and it == en.replace('LANG = "en"', 'LANG = "it"')
+    for en_md, it_md in zip(english.cells, italian.cells):
+        if en_md.cell_type == "markdown":
+            assert en_md.source != it_md.source, f"{name}: a markdown cell is not translated: {en_md.source[:80]!r}"
+
+
+_ARTICLE = re.compile(r"\b(?:arts?|artt)\.\s+((?:\d+(?:\(\d+\))?(?:-bis)?(?:,\s*|\s+(?:and|e)\s+)?)+)")
+_CASE_OR_ACT = re.compile(r"\bC-\d+/\d+|\b\d{3,4}/\d{2,4}\b")
+
+
+def citations(text: str) -> set[str]:
+    """The articles (e.g. '28(3)', '107') and the cases and acts (e.g. 'C-210/16') a text cites."""
+    found = set(_CASE_OR_ACT.findall(text))
+    for group in _ARTICLE.findall(text):
+        found.update(re.findall(r"\d+(?:\(\d+\))?(?:-bis)?", group))
+    return found
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_italian_cells_cite_the_same_articles(name):
+    english, italian = (nbformat.read(FOLDERS[lang] / f"{name}.ipynb", as_version=4) for lang in FOLDERS)
+    for en, it in zip(english.cells, italian.cells):
+        if en.cell_type == "markdown":
+            assert citations(it.source) == citations(en.source), en.source[:80]
+
+
+def test_citations_helper():
+    assert citations("LdA arts. 107 and 110; GDPR art. 28(3); CJEU C-210/16") == {"107", "110", "28(3)", "C-210/16"}
+    assert citations("LdA artt. 107 e 110; l'art. 28(3) GDPR; CGUE C-210/16") == {"107", "110", "28(3)", "C-210/16"}
+
+
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
 def test_notebook_runs_clean(path, tmp_path):
     # Run a copy in a temporary folder so that exports do not land in the repository.
+    lang = lang_of(path)
     copy = tmp_path / path.name
     shutil.copy(path, copy)
     notebook = nbformat.read(copy, as_version=4)
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
+    checks = []
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"{path.name} cell {index}: {output.get('ename')}"
             if output.output_type == "stream":
                 assert output.name != "stderr", f"{path.name} cell {index} wrote to stderr: {output.text[:300]}"
+            html = output.get("data", {}).get("text/html", "")
+            if 'role="status"' in html:
+                checks.append(html)
+    # Every graded question answers (unanswered: a hint, never an exception), and none is answered yet.
+    assert len(checks) == len(load_builder().exercises(path.stem))
+    assert not any("✔" in html for html in checks), f"{path.name}: a student notebook holds a right answer"
     if path.stem == "05_case_study":
         exported = {p.name for p in (tmp_path / "exports" / "case_study").iterdir()}
         assert {"evaluation.csv", "breakdown.csv", "scenario.json", "checklist.md", "savings_vs_risk.png"} <= exported
     if path.stem == "04_contract_clauses":
-        assert "# Contract checklist" in (tmp_path / "exports" / "checklist.md").read_text(encoding="utf-8")
+        assert CHECKLIST_TITLE[lang] in (tmp_path / "exports" / "checklist.md").read_text(encoding="utf-8")
+
+
+def test_display_format_sets_the_table_number_format():
+    """The set-up cell's i18n.display_format(LANG): 1,234.5 (en) or 1.234,5 (it) in every table."""
+    import pandas as pd
+
+    from toolkit import i18n
+
+    table = pd.DataFrame({"eur": [12345.5, -0.25, float("nan")]})
+    try:
+        i18n.display_format("it")
+        italian = table.to_string()
+        i18n.display_format("en")
+        english = table.to_string()
+    finally:
+        pd.reset_option("display.float_format")
+    assert "12.345,5" in italian and "-0,25" in italian and "NaN" in italian
+    assert "12,345.5" in english and "-0.25" in english
+    assert i18n.table_number(1234567.0, "it") == "1.234.567" and i18n.table_number(-0.0) == "0"
+    with pytest.raises(ValueError, match="lang"):
+        i18n.display_format("fr")
+
+
+def test_notebook_texts_are_in_both_languages():
+    from toolkit.i18n import STRINGS
+
+    keys = [key for key in STRINGS if key.startswith("nb_")]
+    assert keys
+    for key in keys:
+        assert STRINGS[key]["en"] and STRINGS[key]["it"] and STRINGS[key]["en"] != STRINGS[key]["it"], key
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
+def test_relative_links_resolve(path):
+    """Links between notebooks and to the model work from notebooks/ and from notebooks/it/."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for target in re.findall(r"\]\(([^)#\s]+)\)", cell.source):
+                if "://" not in target:
+                    assert (path.parent / target).exists(), f"{path.name}: broken link {target}"

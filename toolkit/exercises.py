@@ -159,6 +159,14 @@ def reference_answer(question: str, dataset=None):
     return _question(question).reference(dataset if dataset is not None else _dataset())
 
 
+class _Unusable(ValueError):
+    """An answer of the wrong kind; ``key`` and ``values`` say why, through the catalogue."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
 def _question(question: str) -> Question:
     if question not in QUESTIONS:
         raise ValueError(f"question: unknown id {question!r}; expected one of {', '.join(QUESTIONS)}")
@@ -175,46 +183,51 @@ def check(question: str, answer, lang: str = "en", dataset=None) -> Feedback:
         return Feedback(question, False, t("answer_missing", lang))
     try:
         correct = _matches(spec, answer, right)
-    except (TypeError, ValueError) as exc:
+    except _Unusable as exc:
+        if exc.key == "problem_unfinished":  # a function that still returns ...
+            return Feedback(question, False, t("answer_missing", lang))
         return Feedback(question, False, t("answer_wrong_type", lang, expected=t(f"kind_{spec.kind}", lang),
-                                           problem=str(exc)))
+                                           problem=t(exc.key, lang, **exc.values)))
     if correct:
         return Feedback(question, True, t("answer_right", lang))
     for wrong, hint in spec.mistakes:
         try:
             if _matches(spec, answer, wrong(data)):
                 return Feedback(question, False, t(hint, lang))
-        except (TypeError, ValueError):
+        except _Unusable:
             continue
     return Feedback(question, False, t(spec.hint, lang))
 
 
 def _matches(spec: Question, answer, right) -> bool:
+    """True if ``answer`` is right; raises _Unusable when it is not the kind of answer asked for."""
     if spec.kind == "number":
         if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not hasattr(answer, "__float__"):
-            raise TypeError(f"got {type(answer).__name__}")
+            raise _Unusable("problem_got", what=type(answer).__name__)
         value = float(answer)
         if not math.isfinite(value):
-            raise ValueError("got a value that is not finite")
+            raise _Unusable("problem_not_finite")
         return math.isclose(value, float(right), rel_tol=spec.tolerance, abs_tol=1e-9 if spec.tolerance == 0 else 0.5)
     if spec.kind == "choice":
         if not isinstance(answer, str):
-            raise TypeError(f"got {type(answer).__name__}")
+            raise _Unusable("problem_got", what=type(answer).__name__)
         return answer.strip() == right
     if spec.kind == "set":
         if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-            raise TypeError(f"got {type(answer).__name__}")
+            raise _Unusable("problem_got", what=type(answer).__name__)
         return set(answer) == set(right)
     if spec.kind == "function":
         if not callable(answer):
-            raise TypeError(f"got {type(answer).__name__}")
+            raise _Unusable("problem_got", what=type(answer).__name__)
         for arguments, expected in right:
             try:
                 result = answer(*arguments)
             except Exception as exc:  # a student's function may fail in any way: report it as a hint
-                raise ValueError(f"{type(exc).__name__} when called with {arguments}") from None
+                raise _Unusable("problem_raised", error=type(exc).__name__, arguments=arguments) from None
+            if result is ...:
+                raise _Unusable("problem_unfinished")
             if result is None or isinstance(result, bool) or not isinstance(result, (int, float)):
-                raise TypeError(f"it returned {result!r} for {arguments}")
+                raise _Unusable("problem_returned", result=repr(result), arguments=arguments)
             if not math.isclose(float(result), float(expected), abs_tol=1e-9):
                 return False
         return True

@@ -3,6 +3,7 @@
 ``t("key", lang)`` returns the text; ``name(dataset, "services", "blog", lang)`` the
 name of a row of a data table; ``eur(1234.5, lang)`` formats money ("EUR 1,235" or
 "1.235 EUR"). English is the default; pass ``lang="it"`` for Italian.
+``display_format(lang)`` makes pandas show the numbers of every table in that format.
 """
 from __future__ import annotations
 
@@ -137,6 +138,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind_choice": {"en": "one id in quotes, e.g. \"high\"", "it": "un id tra virgolette, ad es. \"high\""},
     "kind_set": {"en": "a set of ids, e.g. {\"blog\", \"seo\"}", "it": "un insieme di id, ad es. {\"blog\", \"seo\"}"},
     "kind_function": {"en": "a function", "it": "una funzione"},
+    "problem_got": {"en": "got {what}", "it": "ricevuto {what}"},
+    "problem_not_finite": {"en": "got a value that is not finite", "it": "ricevuto un valore non finito"},
+    "problem_raised": {"en": "it raised {error} when called with {arguments}",
+                       "it": "ha sollevato {error} con gli argomenti {arguments}"},
+    "problem_returned": {"en": "it returned {result} for {arguments}",
+                         "it": "ha restituito {result} per {arguments}"},
     "hint_costs_q1": {"en": "Not yet: hourly cost = gross salary x on-cost multiplier / productive hours a year.",
                       "it": "Non ancora: costo orario = RAL x moltiplicatore degli oneri / ore produttive all'anno."},
     "hint_oncost": {"en": "Did you multiply by the on-cost multiplier? The firm also pays contributions and TFR.",
@@ -288,6 +295,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "p50": {"en": "Median (EUR)", "it": "Mediana (EUR)"},
     "p95": {"en": "95th percentile (EUR)", "it": "95° percentile (EUR)"},
     "total": {"en": "All services in scope", "it": "Tutti i servizi considerati"},
+    # notebooks (tools/build_notebooks.py): what code cells print, so that code is the same in both languages
+    "nb_best_clauses": {"en": "Best clause set: {clauses}", "it": "Insieme di clausole migliore: {clauses}"},
+    "nb_clauses": {"en": "Clauses: {clauses}", "it": "Clausole: {clauses}"},
+    "nb_net_without": {"en": "Net benefit of the decision without clauses: {value}",
+                       "it": "Beneficio netto della decisione senza clausole: {value}"},
+    "nb_net_with": {"en": "Net benefit with the best clauses: {value}",
+                    "it": "Beneficio netto con le clausole migliori: {value}"},
+    "nb_futures": {"en": "Futures", "it": "Futuri"},
 }
 
 
@@ -324,3 +339,27 @@ def number(value: float, lang: str = "en", decimals: int = 0) -> str:
 def eur(value: float, lang: str = "en", decimals: int = 0) -> str:
     """Money: 'EUR 1,235' (en) or '1.235 EUR' (it)."""
     return f"EUR {number(value, lang, decimals)}" if check_lang(lang) == "en" else f"{number(value, lang, decimals)} EUR"
+
+
+def table_number(value: float, lang: str = "en") -> str:
+    """A float as a table shows it: up to 6 decimals, trailing zeros dropped; 1,234.5 (en) or 1.234,5 (it)."""
+    if value != value:  # NaN
+        return "NaN"
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if check_lang(lang) == "it":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def display_format(lang: str = "en") -> None:
+    """Show the floats of every pandas table in ``lang``'s format (thousands and decimal separators).
+
+    Called by each notebook's set-up cell; only the display changes, never the values (nor CSV exports).
+    """
+    import functools
+
+    import pandas as pd
+
+    pd.set_option("display.float_format", functools.partial(table_number, lang=check_lang(lang)))
