@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+from pathlib import Path
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -125,9 +126,10 @@ def _png(figure: Figure) -> bytes:
 
 def _image(figure: Figure) -> widgets.Image:
     width, height = figure.get_size_inches() * _FIGURE_DPI
-    # A fixed height keeps the page from jumping when the picture is replaced.
-    return widgets.Image(format="png", layout=widgets.Layout(width=f"{width:.0f}px", height=f"{height:.0f}px",
-                                                             object_fit="contain"))
+    # Every picture has the same size and aspect, so the area never jumps when one replaces the
+    # last; max_width lets it shrink (keeping its aspect) in a narrow notebook instead of scrolling.
+    return widgets.Image(format="png", layout=widgets.Layout(width=f"{width:.0f}px", max_width="100%",
+                                                             height="auto", object_fit="contain"))
 
 
 def _slider(kind, description, value, low, high, step, readout_format=None):
@@ -154,7 +156,8 @@ def _common_controls(dataset, lang, scenario):
 
 def _checkboxes(dataset, table, lang, chosen):
     return {item: widgets.Checkbox(value=item in chosen, description=i18n.name(dataset, table, item, lang),
-                                   indent=False, layout=widgets.Layout(width="auto"))
+                                   tooltip=i18n.name(dataset, table, item, lang), indent=False,
+                                   layout=widgets.Layout(width="auto"))
             for item in getattr(dataset, table).index}
 
 
@@ -238,8 +241,8 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
     inputs = widgets.HBox([
         _box(t("inputs", lang), [controls[k] for k in ("profile", "volume", "horizon_months", "salary_multiplier",
                                                        "fee_multiplier")] + [controls["risk_appetite"]]),
-        _box(t("services_in_scope", lang), list(controls["services"].values()), width="17em"),
-        _box(t("clauses_adopted", lang), list(controls["clauses"].values()) + [best_button], width="20em"),
+        _box(t("services_in_scope", lang), list(controls["services"].values()), width="28em"),
+        _box(t("clauses_adopted", lang), list(controls["clauses"].values()) + [best_button], width="28em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
     files = _scenario_file_row(lang)
     body = [inputs, files.row, image, summary, recommendations, table]
@@ -283,9 +286,12 @@ def _connect_scenario_files(dashboard, files):
         dashboard.message.value = _alert(t("scenario_file_error", lang, problem=str(exc)))
 
     def path():
+        # Only a plain file name in the notebook's folder: served as an app (Voila), the buttons
+        # must not read or write anywhere else on the server.
         name = files.name.value.strip()
-        if not name:
-            raise ValueError("no file name; expected a name such as my_scenario.json")
+        if not name or Path(name).name != name or not name.endswith(".json") or name.startswith("."):
+            raise ValueError(f"file name {name!r}: expected a plain name ending in .json, without folders, "
+                             "such as my_scenario.json")
         return name
 
     def save(_button):
