@@ -62,8 +62,8 @@ def test_student_notebooks_hold_no_solution(path):
 
 def test_instructor_edition_is_the_student_edition_plus_banner_and_solutions(edition):
     for lang in FOLDERS:
-        assert sorted(p.name for p in (edition / lang).glob("*.ipynb")) == \
-            sorted(p.name for p in FOLDERS[lang].glob("*.ipynb"))
+        assert sorted(p.name for p in (edition / lang).glob("*.ipynb")) == sorted(
+            [p.name for p in FOLDERS[lang].glob("*.ipynb")] + [f"{n}.ipynb" for n in builder.TEACHER_NOTEBOOKS])
         for student_path in sorted(FOLDERS[lang].glob("*.ipynb")):
             student = nbformat.read(student_path, as_version=4).cells
             instructor = nbformat.read(edition / lang / student_path.name, as_version=4).cells
@@ -106,3 +106,19 @@ def test_solutions_pass_every_check(edition, name, lang, tmp_path):
     right = i18n.t("answer_right", lang)
     for index, html in checks:
         assert "✔" in html and right in html, f"{name} ({lang}) cell {index}: {html}"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("lang", list(FOLDERS))
+def test_teacher_debrief_notebook_runs(edition, lang, tmp_path):
+    """The teacher-only notebook is in the instructor edition, not in notebooks/, and runs clean."""
+    assert not (FOLDERS[lang] / "class_debrief.ipynb").exists()
+    copy = tmp_path / "class_debrief.ipynb"
+    shutil.copy(edition / lang / "class_debrief.ipynb", copy)
+    notebook = nbformat.read(copy, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    shown = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "direct_marketing" in shown  # the share table lists every service

@@ -1108,6 +1108,61 @@ probabilità cambiano, e perché?"""),
 ]
 
 
+# Teacher-only notebooks: written into the instructor edition, never into notebooks/.
+TEACHER_NOTEBOOKS: dict[str, list[Cell]] = {}
+
+TEACHER_NOTEBOOKS["class_debrief"] = [
+    Md("""# Class debrief: where did the class land?
+
+**For the teacher.** Collect the students' saved scenarios (the `scenario.json` that notebook 05
+exports, or any file saved with the explorer's *Save* button) in one folder, one file or one
+sub-folder per student, and point `FOLDER` at it. A malformed or foreign file is listed and skipped.
+
+**Time:** 10 minutes, at the end of a session. The same summary from a terminal:
+`python -m toolkit debrief FOLDER`.""",
+       """# Debriefing di classe: dove è arrivata la classe?
+
+**Per il docente.** Raccogli gli scenari salvati dagli studenti (il `scenario.json` esportato dal
+notebook 05, o i file salvati con il pulsante *Salva* dell'esploratore) in una cartella, un file o una
+sottocartella per studente, e indica la cartella in `FOLDER`. I file rovinati o estranei vengono
+elencati e saltati.
+
+**Tempo:** 10 minuti, a fine lezione. Lo stesso riepilogo da terminale:
+`python -m toolkit debrief CARTELLA`."""),
+    Setup(),
+    Py("""from toolkit.debrief import debrief
+
+# The folder of the students' files, e.g. FOLDER = "class_2026_11/". As a demo: the case library.
+FOLDER = toolkit.data.BUNDLED_DATA.parent / "cases"
+result = debrief(FOLDER, data)
+result.outsourced_share.mul(100).round(0).to_frame("%")"""),
+    Md("""**Per service, the share of students who outsource it.** Ask the class about the services near 50%:
+the decision there hinges on assumptions worth debating (risk appetite, contract length, clauses).""",
+       """**Per servizio, la quota di studenti che lo esternalizza.** Chiedi alla classe dei servizi vicini al
+50%: lì la decisione dipende da ipotesi da discutere (soglia di rischio, durata, clausole)."""),
+    Py("""result.clause_sets.to_frame()"""),
+    Py("""display(result.spread.round(0).to_frame())
+result.outliers"""),
+    Md("""**Outliers to discuss:** a net benefit far from the class's, or a firm that accepts critical risk.
+Ask those students to defend their choice, naming the articles of law behind it.
+
+Files that could not be read:""",
+       """**Casi da discutere:** un beneficio netto lontano da quello della classe, o un'impresa che accetta un
+rischio critico. Chiedi a quegli studenti di difendere la scelta, citando gli articoli di legge.
+
+File che non si sono potuti leggere:"""),
+    Py("""result.skipped"""),
+    Md("""## Recap
+The class's choices side by side: shares per service, clause sets, spread and outliers.
+
+**Questions.** Which service split the class, and why? Which clause did almost everyone adopt?""",
+       """## Riepilogo
+Le scelte della classe a confronto: quote per servizio, insiemi di clausole, dispersione e casi particolari.
+
+**Domande.** Quale servizio ha diviso la classe, e perché? Quale clausola hanno adottato quasi tutti?"""),
+]
+
+
 # --------------------------------------------------------------------------------------------
 def exercises(name: str | None = None) -> list[Exercise]:
     """The graded exercises, of one notebook or of all of them (in order)."""
@@ -1134,7 +1189,8 @@ def build(name: str, lang: str, instructor: bool = False) -> nbformat.NotebookNo
                          "language_info": {"name": "python"}}
     if instructor:
         notebook.cells.append(nbformat.v4.new_markdown_cell(getattr(BANNER, lang), id=f"{name[:2]}-banner"))
-    for index, cell in enumerate(NOTEBOOKS[name]):
+    cells = NOTEBOOKS[name] if name in NOTEBOOKS else TEACHER_NOTEBOOKS[name]
+    for index, cell in enumerate(cells):
         cell_id = f"{name[:2]}-{index:02d}"
         if isinstance(cell, Md):
             made = nbformat.v4.new_markdown_cell(_links(getattr(cell, lang), root, other), id=cell_id)
@@ -1164,7 +1220,7 @@ def write_instructor(folder: Path = INSTRUCTOR_DIR) -> list[Path]:
     written = []
     for lang in LANGS:
         (Path(folder) / lang).mkdir(parents=True, exist_ok=True)
-        for name in NOTEBOOKS:
+        for name in [*NOTEBOOKS, *TEACHER_NOTEBOOKS]:
             path = Path(folder) / lang / f"{name}.ipynb"
             path.write_text(_text(build(name, lang, instructor=True)), encoding="utf-8")
             written.append(path)
