@@ -9,7 +9,6 @@ Run: .venv/bin/python benchmarks/explorer.py [--no-notebooks]
 """
 from __future__ import annotations
 
-import io
 import statistics
 import sys
 import time
@@ -44,7 +43,7 @@ def explorer_update_times(dashboard) -> list[float]:
 
 
 def render_alone_times(dashboard, data) -> list[float]:
-    """Draw the same two charts on the same-size figure and encode the PNG, nothing else."""
+    """Draw the same two charts on the same-size figure and encode them as the dashboard does, nothing else."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -59,8 +58,7 @@ def render_alone_times(dashboard, data) -> list[float]:
         right.clear()
         plots.savings_vs_risk(evaluation, ax=left)
         plots.net_benefit_bars(evaluation, ax=right, dataset=data)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=widgets._FIGURE_DPI)
+        widgets._svg(figure)  # the same encoding the dashboard sends
         times.append(time.perf_counter() - start)
     return times
 
