@@ -1,14 +1,13 @@
 """The instructor edition (`make instructor`) comes from the same source as the student notebooks:
 its solutions pass every check, and no solution reaches a student notebook."""
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from conftest import run_notebook
 
 from toolkit import i18n
 from toolkit.exercises import QUESTIONS
@@ -90,22 +89,11 @@ def test_make_instructor_writes_the_edition_and_git_ignores_it():
 @pytest.mark.parametrize("lang", list(FOLDERS))
 @pytest.mark.parametrize("name", GRADED)
 def test_solutions_pass_every_check(edition, name, lang, tmp_path):
-    copy = tmp_path / f"{name}.ipynb"
-    shutil.copy(edition / lang / f"{name}.ipynb", copy)
-    notebook = nbformat.read(copy, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    checks = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            assert output.output_type != "error", f"{name} cell {index}: {output.get('ename')}"
-            html = output.get("data", {}).get("text/html", "")
-            if 'role="status"' in html:
-                checks.append((index, html))
+    _notebook, checks = run_notebook(edition / lang / f"{name}.ipynb", tmp_path)
     assert len(checks) == len(builder.exercises(name)), f"{name}: {len(checks)} checks shown"
     right = i18n.t("answer_right", lang)
-    for index, html in checks:
-        assert "✔" in html and right in html, f"{name} ({lang}) cell {index}: {html}"
+    for html in checks:
+        assert "✔" in html and right in html, f"{name} ({lang}): {html}"
 
 
 @pytest.mark.notebooks
@@ -113,12 +101,7 @@ def test_solutions_pass_every_check(edition, name, lang, tmp_path):
 def test_teacher_debrief_notebook_runs(edition, lang, tmp_path):
     """The teacher-only notebook is in the instructor edition, not in notebooks/, and runs clean."""
     assert not (FOLDERS[lang] / "class_debrief.ipynb").exists()
-    copy = tmp_path / "class_debrief.ipynb"
-    shutil.copy(edition / lang / "class_debrief.ipynb", copy)
-    notebook = nbformat.read(copy, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    notebook, _checks = run_notebook(edition / lang / "class_debrief.ipynb", tmp_path)
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
-    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     shown = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "direct_marketing" in shown  # the share table lists every service

@@ -3,14 +3,13 @@ fresh kernel, is committed clean, and is what tools/build_notebooks.py writes.""
 import importlib.util
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from conftest import run_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"en": ROOT / "notebooks", "it": ROOT / "notebooks" / "it"}
@@ -122,20 +121,7 @@ def test_citations_helper():
 def test_notebook_runs_clean(path, tmp_path):
     # Run a copy in a temporary folder so that exports do not land in the repository.
     lang = lang_of(path)
-    copy = tmp_path / path.name
-    shutil.copy(path, copy)
-    notebook = nbformat.read(copy, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    checks = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            assert output.output_type != "error", f"{path.name} cell {index}: {output.get('ename')}"
-            if output.output_type == "stream":
-                assert output.name != "stderr", f"{path.name} cell {index} wrote to stderr: {output.text[:300]}"
-            html = output.get("data", {}).get("text/html", "")
-            if 'role="status"' in html:
-                checks.append(html)
+    _notebook, checks = run_notebook(path, tmp_path)
     # Every graded question answers (unanswered: a hint, never an exception), and none is answered yet.
     assert len(checks) == len(load_builder().exercises(path.stem))
     assert not any("✔" in html for html in checks), f"{path.name}: a student notebook holds a right answer"
