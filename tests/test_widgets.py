@@ -111,3 +111,20 @@ def test_risk_scorer_compares_with_reference(data):
     assert "reference is 9" in dashboard.feedback.value             # liability left at 0, reference 3 x 3
     with pytest.raises(ValueError, match="service"):
         widgets.risk_scorer("nonexistent", data)
+
+
+def test_redrawing_leaves_nothing_behind(data):
+    """The explorer empties its axes without ax.clear(): after any path, the picture equals a fresh one."""
+    import random
+
+    rng = random.Random(3)
+    moving = widgets.explorer(data)
+    for _ in range(6):
+        target = toolkit.Scenario(
+            profile=rng.choice(list(data.profiles.index)), horizon_months=rng.choice(range(6, 61, 6)),
+            volume=rng.choice([0.5, 1.0, 2.0, 4.0]), risk_appetite=rng.choice(toolkit.RISK_BANDS),
+            clauses=tuple(rng.sample(list(data.clauses.index), rng.randint(0, 4))),
+            services=tuple(rng.sample(list(data.services.index), rng.randint(1, 9))))
+        moving.set_scenario(target)
+        fresh = widgets.explorer(data, scenario=target)
+        assert bytes(moving.figure.value) == bytes(fresh.figure.value)
