@@ -184,3 +184,57 @@ def test_python_m_toolkit_export_runs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "o" / "report.html").is_file() and (tmp_path / "o" / "report.xlsx").is_file()
     assert result.stderr == ""
+
+
+# --- the contract checklist and custom profiles ------------------------------------------------
+
+
+def test_checklist_lists_each_protecting_clause_with_its_areas_and_provision(dataset):
+    from toolkit.export import checklist
+
+    scenario = Scenario(clauses=("dpa_art28", "exit_transition", "ip_assignment"))
+    text = checklist(dataset, scenario)
+    assert "not legal advice" in text
+    table = toolkit.evaluate(dataset, scenario)
+    outsourced = table.index[table.recommendation != "keep_in_house"]
+    for service in outsourced:
+        assert f"### {dataset.services.loc[service, 'name_en']}" in text
+    for service in table.index.difference(outsourced):
+        assert f"### {dataset.services.loc[service, 'name_en']}" not in text
+    # profiles: privacy L4 x I4 = 16; the DPA takes 2 likelihood and 1 impact step -> 2 x 3 = 6.
+    assert ("| ☐ | GDPR art. 28 data processing agreement | Personal data (privacy) (16 → 6) | "
+            "GDPR art. 28(3); Codice privacy art. 130 |") in text
+    # a clause lists only the areas it acts on: the exit clause for content names liability and
+    # trademarks (clause_effects.csv), not copyright.
+    content = text.split("### Content")[1].split("###")[0]
+    exit_row = next(line for line in content.splitlines() if "Exit and transition clause" in line)
+    assert "Supplier's liability" in exit_row and "Trademarks" in exit_row and "Copyright" not in exit_row
+    assert checklist(dataset, scenario, lang="it").startswith("# Checklist del contratto")
+
+
+def test_checklist_when_nothing_is_outsourced(dataset):
+    from toolkit.export import checklist
+
+    text = checklist(dataset, Scenario(risk_appetite="low", services=("direct_marketing",)))
+    assert "nothing to negotiate" in text and "| ☐ |" not in text
+
+
+def test_with_profile_adds_a_validated_firm(dataset):
+    firm = toolkit.with_profile(dataset, "my_firm", name_en="My firm", gross_salary_eur=30_000,
+                                oncost_multiplier=1.4, productive_hours_year=1_720, turnover_eur=3_000_000,
+                                activity_volume=1.0)
+    assert "my_firm" in firm.profiles.index and "my_firm" not in dataset.profiles.index
+    # the same numbers as the bundled small firm give the same evaluation
+    mine = toolkit.evaluate(firm, Scenario(profile="my_firm"))
+    small = toolkit.evaluate(dataset, Scenario(profile="small"))
+    assert (mine.net_benefit - small.net_benefit).abs().max() < 1e-9
+    for field, value in (("oncost_multiplier", 0.5), ("productive_hours_year", 50), ("turnover_eur", -1),
+                         ("gross_salary_eur", float("nan"))):
+        arguments = dict(name_en="x", gross_salary_eur=30_000, oncost_multiplier=1.4, productive_hours_year=1_720,
+                         turnover_eur=1e6, activity_volume=1.0)
+        arguments[field] = value
+        with pytest.raises(ValueError, match=field):
+            toolkit.with_profile(dataset, "x", **arguments)
+    with pytest.raises(ValueError, match="profile_id"):
+        toolkit.with_profile(dataset, "My Firm!", name_en="x", gross_salary_eur=1, oncost_multiplier=1.4,
+                             productive_hours_year=1_720, turnover_eur=1, activity_volume=1)

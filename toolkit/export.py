@@ -55,15 +55,17 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
     for service, row in chosen.iterrows():
         lines += [f"### {i18n.name(dataset, 'services', service, lang)} — {t(row.recommendation, lang)}", ""]
         areas = pairs.loc[service]
-        clauses = [c for c in scenario.clauses if any(c in str(v).split(", ") for v in areas["clauses"])]
+        # evaluate() already names the adopted clauses that protect this service.
+        clauses = [c for c in row.clauses_applied.split(", ") if c]
         if not clauses:
             lines += [unprotected, ""]
             continue
         lines += [f"| ☐ | {clause_head} | {risk_head} | {provision_head} |", "|---|---|---|---|"]
         for clause in clauses:
+            acts_on = set(dataset.clause_effects.loc[clause].index)
             answered = [f"{i18n.name(dataset, 'legal_areas', area, lang)} "
                         f"({int(a.inherent_score)} → {int(a.residual_score)})"
-                        for area, a in areas.iterrows() if clause in str(a["clauses"]).split(", ")]
+                        for area, a in areas.iterrows() if area in acts_on]
             lines.append(f"| ☐ | {i18n.name(dataset, 'clauses', clause, lang)} | {'; '.join(answered)} | "
                          f"{dataset.clauses.loc[clause, 'provision']} |")
         lines.append("")
