@@ -17,12 +17,13 @@ APP_NOTEBOOK := app/explorer.ipynb
 APP_PORT     ?= 8866
 APP_FLAGS    := --no-browser --Voila.ip=127.0.0.1
 
-.PHONY: lab test setup setup-test app instructor clean help
+.PHONY: lab test setup setup-test app notebooks instructor clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
 	@echo "make app    - set up .venv and serve the explorer dashboard with Voila (127.0.0.1:8866, or the next free port)"
 	@echo "make test   - set up .venv with the test extras and run every test"
+	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
 	@echo "make instructor - write the instructor edition (solutions filled in) to instructor/en and instructor/it"
 	@echo "make clean  - remove .venv and caches"
 
@@ -63,8 +64,14 @@ app: $(VENV)/.installed
 	  echo "If Voila says that port is in use too, open the URL it prints after 'Voilà is running at:'."; \
 	  set -x; $(BIN)/python -m voila $(APP_NOTEBOOK) $(APP_FLAGS) --port=$$port
 
-# The instructor edition: the notebooks with every graded question solved, from the same source as
-# notebooks/ (tools/build_notebooks.py). Generated, git-ignored: do not hand it to students.
+# The notebooks are built from their Markdown sources, notebooks/src/<lang>/*.md, and notebooks/manifest.yml.
+# A notebook edited by hand is never overwritten: ADOPT=1 carries its edited cells into the source,
+# FORCE=1 discards the edit.
+notebooks: $(VENV)/.installed
+	$(BIN)/python tools/build_notebooks.py $(if $(ADOPT),--adopt) $(if $(FORCE),--force)
+
+# The instructor edition: the notebooks with every graded question solved, from the same sources as
+# notebooks/. Generated, git-ignored: do not hand it to students.
 instructor: $(VENV)/.installed
 	$(BIN)/python tools/build_notebooks.py --instructor instructor
 

@@ -295,14 +295,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "p50": {"en": "Median (EUR)", "it": "Mediana (EUR)"},
     "p95": {"en": "95th percentile (EUR)", "it": "95° percentile (EUR)"},
     "total": {"en": "All services in scope", "it": "Tutti i servizi considerati"},
-    # notebooks (tools/build_notebooks.py): what code cells print, so that code is the same in both languages
-    "nb_best_clauses": {"en": "Best clause set: {clauses}", "it": "Insieme di clausole migliore: {clauses}"},
-    "nb_clauses": {"en": "Clauses: {clauses}", "it": "Clausole: {clauses}"},
-    "nb_net_without": {"en": "Net benefit of the decision without clauses: {value}",
-                       "it": "Beneficio netto della decisione senza clausole: {value}"},
-    "nb_net_with": {"en": "Net benefit with the best clauses: {value}",
-                    "it": "Beneficio netto con le clausole migliori: {value}"},
-    "nb_futures": {"en": "Futures", "it": "Futuri"},
 }
 
 

@@ -1,1255 +1,408 @@
-"""Write every teaching notebook from the cell lists below: the ONE source of all editions.
+"""Build the notebooks from their Markdown sources: ``make notebooks``.
 
-Editions (the same cells, rendered four ways):
+The sources are MyST Markdown files, one per notebook and language, ``notebooks/src/<lang>/<name>.md``
+(open one in JupyterLab, or any editor with a Markdown preview); ``notebooks/manifest.yml`` lists the
+notebooks, their titles, times and questions. From them this script writes:
 
-* student, English: ``notebooks/*.ipynb``      (committed, checked by the tests)
-* student, Italian: ``notebooks/it/*.ipynb``   (committed, checked by the tests)
-* instructor, English and Italian: ``instructor/en/*.ipynb`` and ``instructor/it/*.ipynb``
-  (``make instructor``; generated, not committed): the same notebooks with a banner and the
-  graded exercises' solutions filled in.
+* the student notebooks, ``notebooks/*.ipynb`` (English) and ``notebooks/it/*.ipynb`` (Italian),
+  without the cells tagged ``solution``, and the Voila app ``app/explorer.ipynb`` (committed);
+* with ``--instructor [FOLDER]``: the instructor edition (``make instructor``, git-ignored), with a
+  banner, the ``solution`` cells in place of the ``exercise`` cells, and the teacher-only notebooks;
+* the generated tables between ``<!-- notebooks:begin -->`` and ``<!-- notebooks:end -->`` in
+  ``README.md`` and ``docs/teaching.md``, and notebook 00's map (``<!-- notebook-map -->``).
 
-Run: ``.venv/bin/python tools/build_notebooks.py`` (student editions), ``--check`` (say which
-committed notebooks are out of date, write nothing), ``--instructor [FOLDER]`` (instructor
-edition, default ``instructor/``). Edit the notebooks here, not in JupyterLab.
+In a source, links are relative to the source file (``[costs](01_costs.md)``,
+``[data](../../../data/clauses.csv)``), so they work in a Markdown preview; the builder rewrites them
+relative to each notebook it writes, and fails on a link to a file that does not exist.
 
-A notebook is a list of cells:
+Cell ids come from the cell's text in the source (not from its position), so inserting a cell changes no
+other cell. Each written notebook records a digest of its cells: a notebook edited by hand since it was
+built is never overwritten; the builder says which cells differ and how to carry the edit into the source
+(``--adopt`` does it for edited cells), or ``--force`` discards the edit.
 
-* ``Md(en, it)``: a markdown cell, in English and in Italian. ``@ROOT@`` stands for the
-  project folder and ``@OTHER@`` for the folder of the other language, relative to the
-  notebook (so links work in ``notebooks/``, ``notebooks/it/`` and ``instructor/*/``).
-* ``Py(code)``: a code cell, the same in both languages. Code is language-neutral: text a
-  student reads comes from ``toolkit.i18n`` with ``LANG``, names from ``name_{LANG}`` columns.
-* ``Setup(exercises)``: the set-up cell; the only code that differs between languages is its
-  ``LANG = "en"`` / ``LANG = "it"``.
-* ``Exercise(question, student, solution)``: a graded question of ``toolkit.exercises``, one
-  code cell: ``student`` (with ``...`` to replace) in the student editions, ``solution`` in the
-  instructor edition, each followed by ``check("<question>", answer, lang=LANG)``.
+Run: ``.venv/bin/python tools/build_notebooks.py [--check | --adopt | --force | --instructor [FOLDER]]``.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
+import hashlib
+import json
+import os
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import jupytext
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGS = ("en", "it")
-STUDENT_DIRS = {"en": ROOT / "notebooks", "it": ROOT / "notebooks" / "it"}
-INSTRUCTOR_DIR = ROOT / "instructor"
+MANIFEST = ROOT / "notebooks" / "manifest.yml"
+SOURCES = ROOT / "notebooks" / "src"
+GENERATED_DOCS = (ROOT / "README.md", ROOT / "docs" / "teaching.md")
+MAP_MARKER = "<!-- notebook-map -->"
+BLOCK = re.compile(r"(<!-- notebooks:begin[^>]*-->\n).*?(<!-- notebooks:end -->)", re.S)
+LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+EDITIONS = ("student", "instructor", "app")
+
+
+class BuildError(Exception):
+    """A source or the manifest is wrong, or a notebook was edited by hand: nothing was written."""
 
 
 @dataclass(frozen=True)
-class Md:
-    en: str
-    it: str
+class Entry:
+    """One notebook of the manifest."""
+
+    name: str
+    title: dict
+    does: dict
+    minutes: int | None = None
+    questions: tuple = ()
+    edition: str = "student"
+    languages: tuple = ("en", "it")
+    output: str | None = None  # app only: where the notebook is written
 
 
 @dataclass(frozen=True)
-class Py:
-    code: str
-
-
-@dataclass(frozen=True)
-class Setup:
-    exercises: bool = False
-
-    def code(self, lang: str) -> str:
-        lines = ["import toolkit", "from toolkit import i18n, plots, widgets"]
-        if self.exercises:
-            lines.append("from toolkit.exercises import check")
-        lines += ["", f'LANG = "{lang}"   # "en" | "it"', "i18n.display_format(LANG)", "data = toolkit.load_dataset()"]
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Exercise:
-    question: str  # an id of toolkit.exercises.QUESTIONS
-    student: str  # the cell students complete (replace ...)
-    solution: str  # the same cell, answered (instructor edition only)
-    answer: str = "answer"  # the name passed to check()
-
-    def code(self, solution: bool) -> str:
-        body = self.solution if solution else self.student
-        return f'{body}\ncheck("{self.question}", {self.answer}, lang=LANG)'
-
-    def solution_lines(self) -> list[str]:
-        """The solution's lines that the student cell does not have: none may reach a student."""
-        student = {line.strip() for line in self.student.splitlines()}
-        return [line.strip() for line in self.solution.splitlines() if line.strip() and line.strip() not in student]
-
-
-Cell = Md | Py | Setup | Exercise
-
-RESTART = Md(
-    "**Restart at any time:** menu *Kernel → Restart Kernel and Run All Cells…* (or *Run → Run All Cells*). "
-    "Nothing you do here can break the data: the tables in `data/` are only read.",
-    "**Ricomincia quando vuoi:** menu *Kernel → Restart Kernel and Run All Cells…* (oppure *Run → Run All "
-    "Cells*; con l'interfaccia in italiano, le voci corrispondenti). Non puoi rovinare i dati: le tabelle in "
-    "`data/` vengono solo lette.")
-GRADED = Md(
-    "**Graded questions:** replace `...` with your answer and run the cell; the line below it says ✔ when "
-    "you are right, or ✘ with a hint on what probably went wrong. Try as often as you like.",
-    "**Domande con verifica:** sostituisci `...` con la tua risposta ed esegui la cella; sotto compare ✔ se "
-    "hai risposto bene, oppure ✘ con un suggerimento sull'errore più probabile. Puoi riprovare quante volte "
-    "vuoi. Nel codice i decimali si scrivono con il punto: `2.9`, non `2,9`.")
-YOUR_ANSWER = Md("*Your answer:*", "*La tua risposta:*")
-BANNER = Md(
-    "> **Instructor edition: contains solutions.** Generated by `make instructor` from "
-    "`tools/build_notebooks.py`; do not hand it out. Students use `notebooks/` (English) and "
-    "`notebooks/it/` (Italian), where every graded question is still open.",
-    "> **Edizione per il docente: contiene le soluzioni.** Generata con `make instructor` da "
-    "`tools/build_notebooks.py`; non va distribuita. Gli studenti usano `notebooks/it/` (italiano) e "
-    "`notebooks/` (inglese), dove le domande con verifica sono ancora da risolvere.")
-
-
-def title(en: str, it: str, graded: bool = False) -> Md:
-    """The first cell: the notebook's own text, then the restart advice (and how checks work)."""
-    extra = [GRADED] if graded else []
-    return Md("\n\n".join([en, *(cell.en for cell in extra), RESTART.en]),
-              "\n\n".join([it, *(cell.it for cell in extra), RESTART.it]))
-
-
-NOTEBOOKS: dict[str, list[Cell]] = {}
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["00_start_here"] = [
-    title("""# Should a firm outsource its social media? Start here
-
-**You will:** see the whole decision for one example firm in three cells; learn to read the
-table and the chart; get a map of the rest of the lab.
-
-**Time:** 10 minutes. **You need:** no coding: press *Shift+Enter* to run each grey cell.
-*In italiano:* [00_start_here](@OTHER@00_start_here.ipynb).""",
-          """# Un'impresa deve esternalizzare i suoi social? Si parte da qui
-
-**Obiettivi:** vedere l'intera decisione per un'impresa d'esempio in tre celle; imparare a leggere
-la tabella e il grafico; avere una mappa del resto del laboratorio.
-
-**Tempo:** 10 minuti. **Ti serve:** nessuna programmazione: premi *Maiusc+Invio* per eseguire ogni
-cella grigia. *In English:* [00_start_here](@OTHER@00_start_here.ipynb)."""),
-    Md("""## The question
-Social media marketing is many jobs: a blog, content and design, SEO, pages and profiles,
-online reputation, the brand online, e-mail and SMS marketing, and passing know-how on.
-A firm can do each job with its own people or **outsource** it to an agency or a freelancer.
-Outsourcing often **saves money**, but a third party now handles the firm's content, customer
-data, brand and secrets, which **adds legal risk**. Good **contract clauses** lower that risk,
-at a price. This lab puts numbers on the three.""",
-       """## La domanda
-Il social media marketing è fatto di tanti lavori: un blog, contenuti e grafica, SEO, pagine e
-profili, reputazione online, il brand in rete, e-mail e SMS marketing, il passaggio di know-how.
-Ogni lavoro l'impresa può farlo con il proprio personale oppure **esternalizzarlo** a un'agenzia o a
-un freelance. Esternalizzare spesso **fa risparmiare**, ma i contenuti, i dati dei clienti, il marchio
-e i segreti dell'impresa finiscono in mano a un terzo, e questo **aggiunge rischio legale**. Buone
-**clausole contrattuali** riducono quel rischio, ma hanno un prezzo. Questo laboratorio dà un numero
-a tutti e tre."""),
-    Setup(),
-    Md("""## The decision for a small Italian firm (no contract clauses yet)
-One row per service. *Savings* and *net benefit* are in euros over a 24-month contract;
-*residual risk* is a score from 0 to 25 (likelihood × impact of the worst legal problem).""",
-       """## La decisione per una piccola impresa italiana (ancora senza clausole)
-Una riga per servizio. *Risparmio* (`savings`) e *beneficio netto* (`net_benefit`) sono in euro su un
-contratto di 24 mesi; il *rischio residuo* (`residual_risk`) è un punteggio da 0 a 25 (probabilità ×
-impatto del problema legale più grave). I nomi delle colonne e gli id (per esempio `keep_in_house`)
-sono quelli del modello, in inglese; grafici e dashboard sono in italiano."""),
-    Py("""result = toolkit.evaluate(data)
-result[["savings", "residual_risk", "risk_band", "expected_legal_loss", "net_benefit", "recommendation"]].round(0)"""),
-    Md("""**How to read it.** *Savings* = what the firm pays in house minus what it would pay the
-supplier (fee, managing the supplier, switching over). *Expected legal loss* turns the risk into
-euros: the chance of a legal problem times what it would cost. *Net benefit* = savings − expected
-legal loss. The model recommends outsourcing only when the net benefit is positive **and** the risk
-is no higher than the firm accepts (here: *medium*).""",
-       """**Come si legge.** *Risparmio* = quanto l'impresa spende facendo il lavoro in azienda meno quanto
-pagherebbe al fornitore (compenso, gestione del fornitore, passaggio di consegne). La *perdita legale
-attesa* (`expected_legal_loss`) traduce il rischio in euro: la probabilità di un problema legale per
-quanto costerebbe. *Beneficio netto* = risparmio − perdita legale attesa. Il modello consiglia di
-esternalizzare solo se il beneficio netto è positivo **e** il rischio non supera quello che l'impresa
-accetta (qui: *medio*)."""),
-    Py("""plots.savings_vs_risk(result, lang=LANG, dataset=data);"""),
-    Md("""Each point is a service. Right of the dashed line the risk is above what the firm accepts;
-below the horizontal line outsourcing costs more than it saves. Only the services in the top-left
-area are worth outsourcing as they are.
-
-## Contract clauses change the picture
-The toolkit tries every combination of the 8 contract clauses in `data/clauses.csv` and keeps
-the one with the highest net benefit for the whole decision.""",
-       """Ogni punto è un servizio. A destra della linea tratteggiata il rischio supera quello che l'impresa
-accetta; sotto la linea orizzontale esternalizzare costa più di quanto fa risparmiare. Conviene
-esternalizzare così come sono solo i servizi nell'area in alto a sinistra.
-
-## Le clausole del contratto cambiano il quadro
-Il toolkit prova tutte le combinazioni delle 8 clausole contrattuali di `data/clauses.csv` e tiene
-quella con il beneficio netto più alto per l'intera decisione."""),
-    Py("""summary = toolkit.portfolio(data)
-best_names = [i18n.name(data, "clauses", clause, LANG) for clause in summary.best_clauses]
-print(i18n.t("nb_best_clauses", LANG, clauses=", ".join(best_names)))
-print(i18n.t("nb_net_without", LANG, value=i18n.eur(summary.decision_net_benefit, LANG)))
-print(i18n.t("nb_net_with", LANG, value=i18n.eur(summary.best_net_benefit, LANG)))
-summary.best_evaluation[["savings", "residual_risk", "net_benefit", "recommendation"]].round(0)"""),
-    Md("""## The path through the lab
-| notebook | what you do | time |
-|---|---|---|
-| [01_costs](01_costs.ipynb) | in-house vs outsourced cost, break-even horizon and volume; 4 graded questions | 20 min |
-| [02_legal_risks](02_legal_risks.ipynb) | the five legal questions, article by article; score a service yourself; 4 graded questions | 25 min |
-| [03_tradeoff_explorer](03_tradeoff_explorer.ipynb) | the dashboard: move the inputs, watch the decision | 25 min |
-| [04_contract_clauses](04_contract_clauses.ipynb) | clauses as risk reduction; the best set; your contract checklist; 3 graded questions | 25 min |
-| [05_case_study](05_case_study.ipynb) | decide for a fictional firm, justify, export your hand-in; 3 graded questions | 40 min |
-| [06_uncertainty](06_uncertainty.ipynb) | what if the numbers are wrong: tornado, break-even, Monte Carlo; share and report | 30 min |
-
-How every number is computed, in words: [the model](@ROOT@/toolkit/model.py) (its first part), also shown
-by `print(toolkit.model.__doc__)`.""",
-       """## Il percorso del laboratorio
-| notebook | che cosa fai | tempo |
-|---|---|---|
-| [01_costs](01_costs.ipynb) | costo interno ed esterno, orizzonte e volume di pareggio; 4 domande con verifica | 20 min |
-| [02_legal_risks](02_legal_risks.ipynb) | le cinque questioni legali, articolo per articolo; valuti tu un servizio; 4 domande con verifica | 25 min |
-| [03_tradeoff_explorer](03_tradeoff_explorer.ipynb) | la dashboard: muovi i dati, guarda come cambia la decisione | 25 min |
-| [04_contract_clauses](04_contract_clauses.ipynb) | le clausole come riduzione del rischio; l'insieme migliore; la tua checklist del contratto; 3 domande con verifica | 25 min |
-| [05_case_study](05_case_study.ipynb) | decidi per un'impresa immaginaria, motiva, esporta il lavoro da consegnare; 3 domande con verifica | 40 min |
-| [06_uncertainty](06_uncertainty.ipynb) | e se i numeri fossero sbagliati? tornado, pareggio, Monte Carlo; condividi e consegna | 30 min |
-
-Come si calcola ogni numero, spiegato a parole: [il modello](@ROOT@/toolkit/model.py) (la prima parte,
-in inglese), che puoi leggere anche con `print(toolkit.model.__doc__)`."""),
-    Md("""## Recap
-* Outsourcing each service is a trade-off: **savings** against **legal risk**.
-* The risk becomes euros (*expected legal loss*); the decision needs a positive **net benefit**
-  *and* an acceptable **risk band**.
-* Clauses lower risk but cost fees and drafting: the best set is not "all of them".
-
-**Questions.** (1) Which service has the largest savings, and why is it still not recommended?
-(2) Which service would you expect to flip first if the firm accepted *high* risk?
-(3) Why might a firm keep a service in house even when the model says *outsource*?""",
-       """## Riepilogo
-* Esternalizzare un servizio è sempre un compromesso: **risparmio** contro **rischio legale**.
-* Il rischio diventa euro (*perdita legale attesa*); per decidere servono un **beneficio netto**
-  positivo *e* una **fascia di rischio** accettabile.
-* Le clausole riducono il rischio ma costano (sovrapprezzo e redazione): l'insieme migliore non è
-  "tutte".
-
-**Domande.** (1) Quale servizio fa risparmiare di più, e perché il modello non lo consiglia comunque?
-(2) Quale servizio ti aspetti che cambi per primo se l'impresa accettasse un rischio *alto*?
-(3) Perché un'impresa potrebbe tenere un servizio in azienda anche quando il modello dice
-*esternalizzare*?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["01_costs"] = [
-    title("""# 01 · What does each option cost?
-
-**You will:** compute what an employee's hour costs a firm; compare in-house and outsourced cost
-per service; find the contract length (*break-even horizon*) and the activity volume at which
-outsourcing starts or stops paying; answer four graded questions.
-
-**Time:** 20 minutes. **Pattern:** predict, then run; change one number, run again.""",
-          """# 01 · Quanto costa ciascuna opzione?
-
-**Obiettivi:** calcolare quanto costa all'impresa un'ora di lavoro di un dipendente; confrontare il
-costo interno e quello esterno servizio per servizio; trovare la durata del contratto (*orizzonte di
-pareggio*) e il volume di attività da cui esternalizzare comincia, o smette, di convenire; rispondere
-a quattro domande con verifica.
-
-**Tempo:** 20 minuti. **Metodo:** prima prevedi, poi esegui; cambia un numero ed esegui di nuovo.""",
-          graded=True),
-    Setup(exercises=True),
-    Md("""## 1. What an hour of an employee costs
-The firm pays more than the gross salary (in Italy, *RAL*): social contributions (INPS and INAIL,
-about 27–32% of RAL) and the severance accrual (TFR, pay ÷ 13.5 = 7.41%, *Codice civile* art. 2120).
-The **on-cost multiplier** in `profiles.csv` sums these up.
-
-**Predict:** for the small firm (RAL EUR 30,000, multiplier 1.40, 1,720 productive hours a year),
-is one hour nearer EUR 17, 24 or 40?
-
-**Question 1.** Compute the cost to the firm of one hour of the small firm's social media employee,
-in EUR per hour: gross salary × on-cost multiplier ÷ productive hours a year. Write a formula with
-`profile.gross_salary_eur`, `profile.oncost_multiplier` and `profile.productive_hours_year`, or a number.""",
-       """## 1. Quanto costa un'ora di un dipendente
-L'impresa paga più della retribuzione lorda (la *RAL*): i contributi sociali (INPS e INAIL, circa il
-27–32% della RAL) e l'accantonamento del TFR (retribuzione ÷ 13,5 = 7,41%, *Codice civile* art. 2120).
-Il **moltiplicatore degli oneri** in `profiles.csv` riassume tutte queste voci.
-
-**Prevedi:** per la piccola impresa (RAL 30.000 EUR, moltiplicatore 1,40, 1.720 ore produttive
-all'anno), un'ora costa più vicino a 17, a 24 o a 40 EUR?
-
-**Domanda 1.** Calcola quanto costa all'impresa un'ora del dipendente che cura i social nella piccola
-impresa, in EUR all'ora: RAL × moltiplicatore degli oneri ÷ ore produttive all'anno. Scrivi una
-formula con `profile.gross_salary_eur`, `profile.oncost_multiplier` e `profile.productive_hours_year`,
-oppure un numero."""),
-    Exercise("costs_q1",
-             """profile = data.profiles.loc["small"]
-display(profile[["gross_salary_eur", "oncost_multiplier", "productive_hours_year"]])
-answer = ...  # EUR/h""",
-             """profile = data.profiles.loc["small"]
-display(profile[["gross_salary_eur", "oncost_multiplier", "productive_hours_year"]])
-answer = profile.gross_salary_eur * profile.oncost_multiplier / profile.productive_hours_year"""),
-    Md("""## 2. In-house against outsourced, service by service
-In house: hours × hourly cost + tools. Outsourced: the supplier's fee + the hours spent managing the
-supplier + a one-off transition (paying the supplier while your people still do the work). All in
-euros over the 24-month contract.""",
-       """## 2. In azienda o all'esterno, servizio per servizio
-In azienda: ore × costo orario + strumenti. All'esterno: il compenso del fornitore + le ore spese a
-gestire il fornitore + una transizione una tantum (si paga il fornitore mentre il personale fa ancora
-il lavoro). Tutto in euro sui 24 mesi del contratto."""),
-    Py("""result = toolkit.evaluate(data)
-result[["inhouse_cost", "fee", "vendor_management", "transition"]].round(0)"""),
-    Py("""plots.cost_comparison(result, lang=LANG, dataset=data);"""),
-    Md("""**Question 2.** What does outsourcing the **blog** cost the small firm over the 24-month contract,
-in euros (no clauses yet)? Add up its parts from the table above; `result.loc["blog", "fee"]` reads one
-of them.""",
-       """**Domanda 2.** Quanto costa alla piccola impresa esternalizzare il **blog** sui 24 mesi del
-contratto, in euro (ancora senza clausole)? Somma le sue parti dalla tabella qui sopra;
-`result.loc["blog", "fee"]` ne legge una."""),
-    Exercise("costs_q2",
-             """answer = ...  # EUR""",
-             """answer = result.loc["blog", ["fee", "vendor_management", "transition"]].sum()"""),
-    Md("""## 3. Tweak: change one input
-Change `SALARY` below (1.0 = as the profile says; 1.2 = a 20% better-paid employee) and run the cell.
-**Predict first:** will the savings go up or down?""",
-       """## 3. Prova: cambia un dato
-Cambia `SALARY` qui sotto (1.0 = come nel profilo; 1.2 = un dipendente pagato il 20% in più) ed esegui
-la cella. **Prima prevedi:** il risparmio sale o scende?"""),
-    Py("""SALARY = 1.2
-toolkit.evaluate(data, toolkit.Scenario(salary_multiplier=SALARY))[["inhouse_cost", "savings"]].round(0)"""),
-    Md("""## 4. Break-even horizon: how long must the contract run?
-The transition is paid once, the monthly difference every month, so a short contract may not pay
-back the switch. Each line is a service's savings as the contract gets longer; a marker shows where
-it crosses zero.""",
-       """## 4. Orizzonte di pareggio: quanto deve durare il contratto?
-La transizione si paga una volta sola, la differenza mensile ogni mese: un contratto breve può non
-ripagare il passaggio. Ogni linea è il risparmio di un servizio al crescere della durata del
-contratto; un segno mostra dove passa per lo zero."""),
-    Py("""horizon_curve = toolkit.sweep(data, None, "horizon_months", range(1, 61))
-plots.break_even_curves(horizon_curve, lang=LANG, dataset=data);
-toolkit.break_even(horizon_curve).round(1).to_frame(i18n.t("break_even_months", LANG))"""),
-    Md("""**Question 3.** After how many months of contract does outsourcing **content** (content,
-audio-visual production and web design) start to save money? Read it from the table above.""",
-       """**Domanda 3.** Dopo quanti mesi di contratto esternalizzare i **contenuti** (creazione di contenuti,
-prodotti audio-visivi e web design, id `content`) comincia a far risparmiare? Leggilo nella tabella qui
-sopra."""),
-    Exercise("costs_q3",
-             """answer = ...""",
-             """answer = toolkit.break_even(horizon_curve)["content"]"""),
-    Md("""## 5. Break-even volume
-More activity means more in-house hours *and* a higher fee. Where the in-house hour costs less than
-the supplier's, growing volume makes outsourcing *less* attractive, and the reverse.""",
-       """## 5. Volume di pareggio
-Più attività significa più ore interne *e* un compenso più alto. Dove l'ora interna costa meno di
-quella del fornitore, al crescere del volume esternalizzare conviene *meno*, e viceversa."""),
-    Py("""volume_curve = toolkit.sweep(data, None, "volume", [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4])
-plots.break_even_curves(volume_curve, lang=LANG, dataset=data);"""),
-    Md("""**Question 4.** Complete the function: the savings are what the firm pays in house minus what
-it pays when it outsources. The check calls your function with a few numbers.""",
-       """**Domanda 4.** Completa la funzione: il risparmio è quanto l'impresa spende in azienda meno quanto
-spende esternalizzando. La verifica chiama la tua funzione con alcuni numeri."""),
-    Exercise("costs_q4",
-             """def savings(inhouse_cost, outsourced_cost):
-    return ...""",
-             """def savings(inhouse_cost, outsourced_cost):
-    return inhouse_cost - outsourced_cost""",
-             answer="savings"),
-    Md("""## 6. Your turn: the cost dashboard
-Move the sliders (they act when you release them). Try the *micro* and *medium* profiles.""",
-       """## 6. Tocca a te: la dashboard dei costi
-Muovi i cursori (agiscono quando li rilasci). Prova i profili *Microimpresa* e *Media impresa*."""),
-    Py("""widgets.cost_explorer(data, lang=LANG)"""),
-    Md("""## Think it over (not graded)
-1. The cheapest offer for content comes from an agency that reuses images and texts found online.
-   Unauthorised copying online is a crime fined up to EUR 2,065 (LdA art. 171(1)), and without a written
-   assignment the rights stay with the author (LdA arts. 107 and 110). Is the saving still a saving?
-2. Part of the in-house cost is what the employee is owed by law, such as the TFR (*Codice civile*
-   art. 2120). When the same work goes to a freelancer who carries those costs alone, is all of that a
-   fair "saving" for the firm?""",
-       """## Per riflettere (senza verifica)
-1. L'offerta più economica per i contenuti arriva da un'agenzia che riusa immagini e testi trovati in
-   rete. La riproduzione abusiva online è un reato punito con una multa fino a 2.065 EUR (LdA art.
-   171(1)), e senza una cessione scritta i diritti restano all'autore (LdA artt. 107 e 110). Il
-   risparmio è ancora un risparmio?
-2. Una parte del costo interno è ciò che per legge spetta al dipendente, come il TFR (*Codice civile*
-   art. 2120). Se lo stesso lavoro passa a un freelance che quei costi li sostiene da solo, è giusto
-   chiamare tutto questo "risparmio" per l'impresa?"""),
-    YOUR_ANSWER,
-    Md("""## Recap
-* An employee's hour costs the firm about 1.4 × its share of the gross salary.
-* Outsourced cost is more than the fee: managing the supplier and switching over cost too.
-* Break-even horizon and volume tell you *when* outsourcing pays, not only *whether*.
-
-**Questions.** (1) Which service never pays back within 5 years, and what drives that?
-(2) With a 12-month contract, which services stop saving money? (3) The fee doubles: which
-services still save?""",
-       """## Riepilogo
-* Un'ora di un dipendente costa all'impresa circa 1,4 volte la sua quota di retribuzione lorda.
-* Il costo esterno è più del compenso: anche gestire il fornitore e il passaggio di consegne costano.
-* Orizzonte e volume di pareggio dicono *quando* esternalizzare conviene, non solo *se* conviene.
-
-**Domande.** (1) Quale servizio non si ripaga mai entro 5 anni, e da che cosa dipende?
-(2) Con un contratto di 12 mesi, quali servizi smettono di far risparmiare? (3) Il compenso raddoppia:
-quali servizi fanno ancora risparmiare?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["02_legal_risks"] = [
-    title("""# 02 · Which legal risks does outsourcing add?
-
-**You will:** learn the five legal questions outsourcing raises and the articles of law behind them;
-score risks on a 5 × 5 likelihood × impact matrix; score one service yourself and compare with the
-reference scores; see how a score becomes euros; answer four graded questions.
-
-**Time:** 25 minutes. **Baseline:** keeping a service in house adds no risk; the scores measure what
-*outsourcing* adds, with no contract clauses.""",
-          """# 02 · Quali rischi legali aggiunge l'esternalizzazione?
-
-**Obiettivi:** conoscere le cinque questioni legali che l'esternalizzazione solleva e gli articoli di
-legge che ci stanno dietro; valutare i rischi su una matrice 5 × 5 probabilità × impatto; valutare tu
-stesso un servizio e confrontarti con i punteggi di riferimento; vedere come un punteggio diventa euro;
-rispondere a quattro domande con verifica.
-
-**Tempo:** 25 minuti. **Punto di partenza:** tenere un servizio in azienda non aggiunge rischi; i
-punteggi misurano quello che aggiunge l'*esternalizzazione*, senza clausole contrattuali.""",
-          graded=True),
-    Setup(exercises=True),
-    Md("""## 1. The five legal questions
-* **Copyright.** In Italy a commissioned creative work does not pass to the client by default:
-  economic rights move by contract (L. 633/1941, *LdA*, art. 107) and the transfer must be proven in
-  writing (art. 110). Unauthorised copying online is a crime fined up to EUR 2,065 (art. 171(1)).
-* **Personal data.** The supplier is a *processor*: the contract must set the duties of GDPR art. 28(3).
-  E-mail and SMS marketing needs prior consent (*Codice privacy* art. 130, ePrivacy Directive art. 13);
-  the worst breaches are fined up to EUR 20M or 4% of worldwide turnover (GDPR art. 83(5)).
-  A firm running a Facebook page is a joint controller with the platform (CJEU C-210/16).
-* **Trademarks.** The owner can enforce a licence's limits against the licensee (EUTMR art. 25(2));
-  a sign identical or similar to another's mark may not be used as a domain name where it confuses
-  (*Codice della proprietà industriale*, CPI, art. 22).
-* **Supplier's liability.** A clause excluding liability for intent or gross negligence is void
-  (*Codice civile* art. 1229); unfair commercial practices such as fake reviews are fined by the
-  AGCM up to EUR 10M (*Codice del consumo* art. 27(9)).
-* **Trade secrets.** Information is protected only if kept under reasonable secrecy measures
-  (CPI art. 98, from Directive (EU) 2016/943).""",
-       """## 1. Le cinque questioni legali
-* **Diritto d'autore.** In Italia un'opera creativa su commissione non passa al committente in
-  automatico: i diritti economici si trasferiscono per contratto (L. 633/1941, *LdA*, art. 107) e la
-  cessione va provata per iscritto (art. 110). La riproduzione abusiva online è un reato punito con una
-  multa fino a 2.065 EUR (art. 171(1)).
-* **Dati personali.** Il fornitore è *responsabile del trattamento*: il contratto deve fissare gli
-  obblighi dell'art. 28(3) GDPR. L'e-mail e l'SMS marketing richiedono il consenso preventivo (*Codice
-  privacy* art. 130, direttiva ePrivacy art. 13); le violazioni più gravi sono sanzionate fino a 20
-  milioni di EUR o al 4% del fatturato mondiale (GDPR art. 83(5)). Chi gestisce una pagina Facebook è
-  contitolare del trattamento insieme alla piattaforma (CGUE C-210/16).
-* **Marchi.** Il titolare può far valere i limiti di una licenza contro il licenziatario (EUTMR art.
-  25(2)); un segno uguale o simile al marchio altrui non si può usare come nome a dominio se crea
-  confusione (*Codice della proprietà industriale*, CPI, art. 22).
-* **Responsabilità del fornitore.** Una clausola che esclude la responsabilità per dolo o colpa grave è
-  nulla (*Codice civile* art. 1229); le pratiche commerciali scorrette, come le recensioni false, sono
-  sanzionate dall'AGCM fino a 10 milioni di EUR (*Codice del consumo* art. 27(9)).
-* **Segreti commerciali.** Le informazioni sono protette solo se sottoposte a misure di segretezza
-  ragionevoli (CPI art. 98, che recepisce la direttiva (UE) 2016/943)."""),
-    Py("""data.legal_areas[[f"name_{LANG}", "eu_provisions", "it_provisions", "max_sanction_eur",
-                  "max_sanction_turnover_pct"]]"""),
-    Md("""## 2. The 5 × 5 matrix
-Likelihood 1 (rare) to 5 (almost certain) × impact 1 (negligible) to 5 (severe) gives a score of
-1 to 25, in four bands: low 1–4, medium 5–9, high 10–16, critical 17–25 (the common matrix that
-IEC 31010 describes). Here is electronic direct marketing, service by legal area:""",
-       """## 2. La matrice 5 × 5
-Probabilità da 1 (rara) a 5 (quasi certa) × impatto da 1 (trascurabile) a 5 (gravissimo) dà un
-punteggio da 1 a 25, diviso in quattro fasce: basso 1–4, medio 5–9, alto 10–16, critico 17–25 (la
-matrice diffusa descritta dalla norma IEC 31010). Ecco il direct marketing con strumenti elettronici,
-area legale per area legale:"""),
-    Py("""pairs = toolkit.breakdown(data)
-plots.risk_matrix(pairs, "direct_marketing", lang=LANG, dataset=data);"""),
-    Md("""**Question 1.** What is the inherent risk score of electronic direct marketing in the
-**privacy** area? The cell shows its likelihood and impact in each area.
-
-**Question 2.** A service scores 12. In which band is it? Answer with the band's id in quotes:
-`"low"`, `"medium"`, `"high"` or `"critical"`.""",
-       """**Domanda 1.** Qual è il punteggio di rischio inerente del direct marketing con strumenti
-elettronici nell'area **privacy** (`privacy`)? La cella mostra probabilità e impatto in ogni area.
-
-**Domanda 2.** Un servizio ha punteggio 12. In quale fascia si trova? Rispondi con l'id della fascia
-tra virgolette: `"low"` (basso), `"medium"` (medio), `"high"` (alto) o `"critical"` (critico)."""),
-    Exercise("risks_q1",
-             """display(data.exposure.loc["direct_marketing", ["likelihood", "impact"]])
-answer = ...""",
-             """display(data.exposure.loc["direct_marketing", ["likelihood", "impact"]])
-privacy = data.exposure.loc[("direct_marketing", "privacy")]
-answer = privacy.likelihood * privacy.impact"""),
-    Exercise("risks_q2",
-             """answer = ...  # "low" | "medium" | "high" | "critical\"""",
-             """answer = "high\""""),
-    Md("""## 3. All services at once
-Each cell: the inherent score (no clauses). Blank: outsourcing that service adds no risk in that area.
-A service's risk is its **worst** cell, so an average never hides a critical problem.""",
-       """## 3. Tutti i servizi insieme
-Ogni casella: il punteggio inerente (senza clausole). Vuota: esternalizzare quel servizio non aggiunge
-rischi in quell'area. Il rischio di un servizio è la sua casella **peggiore**, così una media non
-nasconde mai un problema critico."""),
-    Py("""plots.risk_heatmap(pairs, lang=LANG, which="inherent", dataset=data);"""),
-    Md("""**Question 3.** In which legal area does outsourcing **know-how transfer** carry its highest risk?
-Answer with the area's id in quotes (the ids are in the first table of this notebook's section 1).""",
-       """**Domanda 3.** In quale area legale esternalizzare il **trasferimento di know-how** (`know_how`) ha
-il rischio più alto? Rispondi con l'id dell'area tra virgolette (gli id sono nella prima tabella della
-sezione 1)."""),
-    Exercise("risks_q3",
-             """answer = ...  # "copyright" | "liability" | "privacy" | "trade_secrets" | "trademarks\"""",
-             """answer = pairs.loc["know_how", "inherent_score"].idxmax()"""),
-    Md("""## 4. Your turn: score a service yourself
-**Before you look at the reference:** set a likelihood and an impact for each legal area of
-*online reputation management*, then press *Compare with the reference*. Where you differ, read the
-reason given; you may still disagree: say why in the recap questions.""",
-       """## 4. Tocca a te: valuta tu un servizio
-**Prima di guardare il riferimento:** scegli una probabilità e un impatto per ogni area legale della
-*gestione della reputazione online*, poi premi *Confronta con il riferimento*. Dove non coincidi, leggi
-la motivazione; puoi restare in disaccordo: spiega perché nelle domande del riepilogo."""),
-    Py("""widgets.risk_scorer("reputation", data, lang=LANG)"""),
-    Md("""## 5. From a score to euros
-Each likelihood level has a yearly probability and each impact level a loss: the larger of a floor
-in euros and a share of turnover (fines under GDPR art. 83 and *Codice del consumo* art. 27(9) grow
-with the firm). These are teaching assumptions, written in the data, with their sources.""",
-       """## 5. Dal punteggio agli euro
-Ogni livello di probabilità ha una probabilità annua e ogni livello di impatto una perdita: la maggiore
-tra una soglia minima in euro e una quota del fatturato (le sanzioni dell'art. 83 GDPR e dell'art. 27(9)
-del *Codice del consumo* crescono con l'impresa). Sono ipotesi didattiche, scritte nei dati con le loro
-fonti."""),
-    Py("""display(data.likelihood_levels[[f"label_{LANG}", "annual_probability", "source"]])
-data.impact_levels[[f"label_{LANG}", "loss_floor_eur", "loss_turnover_pct", "source"]]"""),
-    Py("""pairs.loc["direct_marketing", ["inherent_score", "annual_probability", "loss_if_it_happens", "expected_loss"]]"""),
-    Md("""**Question 4.** Complete the function that gives the risk score of a legal area from its
-likelihood level and its impact level (each 1 to 5). The check calls it with a few levels.""",
-       """**Domanda 4.** Completa la funzione che dà il punteggio di rischio di un'area legale partendo dal
-livello di probabilità e dal livello di impatto (ciascuno da 1 a 5). La verifica la chiama con alcuni
-livelli."""),
-    Exercise("risks_q4",
-             """def risk_score(likelihood, impact):
-    return ...""",
-             """def risk_score(likelihood, impact):
-    return likelihood * impact""",
-             answer="risk_score"),
-    Md("""## Think it over (not graded)
-1. Sending marketing e-mails without prior consent breaches *Codice privacy* art. 130, and the worst
-   data breaches are fined up to 4% of worldwide turnover (GDPR art. 83(5)). The agency offers a list of
-   "interested contacts" bought elsewhere: would you let it write to them in your firm's name? Who
-   would answer for it?
-2. The model weighs a risk by its chance. Fake reviews are fined up to EUR 10M (*Codice del consumo*
-   art. 27(9)) and are rarely caught: does a low chance make them acceptable? What else is at stake?""",
-       """## Per riflettere (senza verifica)
-1. Inviare e-mail promozionali senza consenso preventivo viola l'art. 130 del *Codice privacy*, e le
-   violazioni più gravi sono sanzionate fino al 4% del fatturato mondiale (GDPR art. 83(5)). L'agenzia
-   ti propone una lista di "contatti interessati" comprata altrove: le lasceresti scrivere a nome della
-   tua impresa? Chi ne risponderebbe?
-2. Il modello pesa un rischio per la sua probabilità. Le recensioni false sono sanzionate fino a 10
-   milioni di EUR (*Codice del consumo* art. 27(9)) e vengono scoperte di rado: una probabilità bassa
-   le rende accettabili? Che cos'altro è in gioco?"""),
-    YOUR_ANSWER,
-    Md("""## Recap
-* Five legal questions; each has articles of law behind it and, for some, a fine that scales with turnover.
-* Risk = likelihood × impact, judged area by area; a service is as risky as its worst area.
-* Expected legal loss = yearly chance × loss × years: that is how risk meets money.
-
-**Questions.** (1) Why is e-mail marketing the riskiest service (name the article)?
-(2) Where did your scores differ most from the reference, and who is right?
-(3) Why does the same breach cost a medium firm more than a micro firm in this model?""",
-       """## Riepilogo
-* Cinque questioni legali; ognuna ha dietro degli articoli di legge e, per alcune, una sanzione che
-  cresce con il fatturato.
-* Rischio = probabilità × impatto, valutato area per area; un servizio è rischioso quanto la sua area
-  peggiore.
-* Perdita legale attesa = probabilità annua × perdita × anni: è qui che il rischio incontra il denaro.
-
-**Domande.** (1) Perché l'e-mail marketing è il servizio più rischioso (cita l'articolo)?
-(2) Dove i tuoi punteggi si sono discostati di più dal riferimento, e chi ha ragione?
-(3) Perché in questo modello la stessa violazione costa di più a una media impresa che a una
-microimpresa?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["03_tradeoff_explorer"] = [
-    title("""# 03 · The trade-off explorer
-
-**You will:** explore how each input moves the decision, with a worksheet of questions beside the
-dashboard.
-
-**Time:** 25 minutes. **Pattern:** *predict, then check*: write your guess before you touch a control.""",
-          """# 03 · L'esploratore dei compromessi
-
-**Obiettivi:** esplorare come ogni dato sposta la decisione, con una scheda di domande accanto alla
-dashboard.
-
-**Tempo:** 25 minuti. **Metodo:** *prima prevedi, poi verifica*: scrivi la tua ipotesi prima di toccare
-un comando."""),
-    Setup(),
-    Md("""## The dashboard
-Left: the firm and the contract. Middle: the services in scope. Right: the clauses in the contract
-(or let the button suggest the best set). The chart, the summary and the table update when you
-release a slider or tick a box. Symbols as well as colours tell the recommendation apart.""",
-       """## La dashboard
-A sinistra: l'impresa e il contratto. Al centro: i servizi considerati. A destra: le clausole del
-contratto (oppure lascia che il pulsante suggerisca l'insieme migliore). Il grafico, il riepilogo e la
-tabella si aggiornano quando rilasci un cursore o spunti una casella. Le raccomandazioni si
-distinguono per simbolo oltre che per colore."""),
-    Py("""dashboard = widgets.explorer(data, lang=LANG)
-dashboard"""),
-    Md("""## Worksheet
-1. **Predict:** before you move the *Highest risk accepted* buttons to *high*, which service do you
-   expect to flip to *outsource*? Now check.
-2. Set the horizon to 12 months. Which services stop paying? Why does a short contract hurt?
-3. Tick *GDPR art. 28 data processing agreement*. Which service's risk band changes, and what does
-   the clause cost?
-4. Switch to the *medium* firm, then press *Suggest the best clause set*. Why does a bigger firm buy
-   more clauses?
-5. Raise *Supplier fees* to 1.5. Which recommendation survives?
-6. Untick every service: what does the dashboard tell you?
-
-Write your answers in the cell below (double-click to edit).""",
-       """## Scheda di lavoro
-1. **Prevedi:** prima di portare i pulsanti *Rischio massimo accettato* su *Alto*, quale servizio ti
-   aspetti che passi a *Esternalizzare*? Ora verifica.
-2. Porta l'orizzonte a 12 mesi. Quali servizi smettono di convenire? Perché un contratto breve
-   penalizza?
-3. Spunta *Accordo sul trattamento dei dati (art. 28 GDPR)*. Quale servizio cambia fascia di rischio,
-   e quanto costa la clausola?
-4. Passa alla *Media impresa*, poi premi *Suggerisci le clausole migliori*. Perché un'impresa più grande
-   compra più clausole?
-5. Alza *Compensi fornitore (x)* a 1,5. Quale raccomandazione resiste?
-6. Togli la spunta a tutti i servizi: che cosa ti dice la dashboard?
-
-Scrivi le risposte nella cella qui sotto (doppio clic per modificarla)."""),
-    Md("""*Your answers here.*""", """*Le tue risposte qui.*"""),
-    Md("""The dashboard's current scenario and table can also be read in code:""",
-       """Lo scenario e la tabella attuali della dashboard si possono leggere anche dal codice:"""),
-    Py("""print(dashboard.scenario())
-dashboard.evaluation[["net_benefit", "recommendation"]].round(0)"""),
-    Md("""## Recap
-* The decision depends on costs (salary, fees, volume, horizon), on risk appetite and on the clauses.
-* A service flips when its net benefit changes sign or its risk band crosses the appetite.
-
-**Questions.** (1) Which single input changes the most recommendations? (2) Is a higher risk appetite
-ever *right* for a firm? When? (3) What is missing from this model that a manager would weigh?""",
-       """## Riepilogo
-* La decisione dipende dai costi (stipendio, compensi, volume, orizzonte), dal rischio che l'impresa
-  accetta e dalle clausole.
-* Un servizio cambia raccomandazione quando il suo beneficio netto cambia segno o quando la sua fascia
-  di rischio supera la soglia accettata.
-
-**Domande.** (1) Quale singolo dato cambia più raccomandazioni? (2) Accettare più rischio è mai la
-scelta *giusta* per un'impresa? Quando? (3) Che cosa manca a questo modello che un manager
-valuterebbe?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["04_contract_clauses"] = [
-    title("""# 04 · Contract clauses as risk reduction
-
-**You will:** see inherent and residual risk side by side; compare each clause's cost with the risk
-it removes; find the best clause set and explain it; keep a contract checklist; answer three graded
-questions.
-
-**Time:** 25 minutes.
-
-*This notebook is a teaching aid, not legal advice.*""",
-          """# 04 · Le clausole del contratto come riduzione del rischio
-
-**Obiettivi:** vedere fianco a fianco rischio inerente e rischio residuo; confrontare il costo di ogni
-clausola con il rischio che toglie; trovare l'insieme di clausole migliore e spiegarlo; tenere una
-checklist del contratto; rispondere a tre domande con verifica.
-
-**Tempo:** 25 minuti.
-
-*Questo notebook è uno strumento didattico, non una consulenza legale.*""",
-          graded=True),
-    Setup(exercises=True),
-    Md("""## 1. What each clause does
-Each clause lowers the likelihood and/or the impact score of some legal areas, never below 1,
-and costs a one-off drafting fee plus a premium on the supplier's monthly fee.""",
-       """## 1. Che cosa fa ogni clausola
-Ogni clausola abbassa il livello di probabilità e/o di impatto di alcune aree legali, mai sotto 1, e
-costa una spesa di redazione una tantum più un sovrapprezzo sul compenso mensile del fornitore."""),
-    Py("""data.clauses[[f"name_{LANG}", "provision", "drafting_cost_eur", "fee_premium_pct"]]"""),
-    Py("""data.clause_effects[["likelihood_steps", "impact_steps"]]"""),
-    Md("""**Question 1.** With the GDPR art. 28 data processing agreement (`dpa_art28`), what likelihood
-level is left for electronic direct marketing in the **privacy** area? Start from its likelihood
-without clauses (shown by the cell) and take off the clause's steps from the table above.""",
-       """**Domanda 1.** Con l'accordo sul trattamento dei dati dell'art. 28 GDPR (`dpa_art28`), quale
-livello di probabilità resta al direct marketing con strumenti elettronici nell'area **privacy**
-(`privacy`)? Parti dalla probabilità senza clausole (la mostra la cella) e togli i passi della
-clausola indicati nella tabella qui sopra."""),
-    Exercise("clauses_q1",
-             """display(data.exposure.loc[("direct_marketing", "privacy"), ["likelihood", "impact"]])
-answer = ...""",
-             """display(data.exposure.loc[("direct_marketing", "privacy"), ["likelihood", "impact"]])
-steps = data.clause_effects.loc[("dpa_art28", "privacy"), "likelihood_steps"]
-answer = max(1, data.exposure.loc[("direct_marketing", "privacy"), "likelihood"] - steps)"""),
-    Md("""## 2. Inherent against residual risk
-With two clauses adopted: the GDPR art. 28 data processing agreement and the IP assignment
-(LdA arts. 107 and 110).""",
-       """## 2. Rischio inerente e rischio residuo
-Con due clausole adottate: l'accordo sul trattamento dei dati dell'art. 28 GDPR e la cessione dei
-diritti (LdA artt. 107 e 110)."""),
-    Py("""with_two = toolkit.Scenario(clauses=("dpa_art28", "ip_assignment"))
-two = toolkit.evaluate(data, with_two)
-plots.inherent_vs_residual(two, lang=LANG, dataset=data);"""),
-    Md("""**Question 2.** With the IP assignment (`ip_assignment`) as the only clause, what is the residual
-risk **score** of the blog in the **copyright** area? (Residual likelihood × residual impact, each after
-the clause's steps.)""",
-       """**Domanda 2.** Con la cessione dei diritti (`ip_assignment`) come unica clausola, qual è il
-**punteggio** di rischio residuo del blog nell'area **diritto d'autore** (`copyright`)? (Probabilità
-residua × impatto residuo, ciascuno dopo i passi della clausola.)"""),
-    Exercise("clauses_q2",
-             """answer = ...""",
-             """ip_only = toolkit.breakdown(data, toolkit.Scenario(clauses=("ip_assignment",)))
-answer = ip_only.loc[("blog", "copyright"), "residual_score"]"""),
-    Md("""## 3. What a clause costs against the risk it removes
-For each clause, added to the scenario above: fee premiums and drafting (cost) against the fall in
-expected legal loss (risk removed), over all services in scope.""",
-       """## 3. Quanto costa una clausola e quanto rischio toglie
-Per ogni clausola, aggiunta allo scenario qui sopra: sovrapprezzi e redazione (costo) contro la
-riduzione della perdita legale attesa (rischio tolto), su tutti i servizi considerati."""),
-    Py("""values = toolkit.clause_value(data, with_two)
-plots.clause_value_bars(values, lang=LANG, dataset=data);
-values.round(0)"""),
-    Md("""**Careful:** this counts every service, even those the firm will keep in house. The best set
-below counts only the services actually outsourced, so the two can disagree.
-
-## 4. The best clause set, and why
-The toolkit tries all 256 combinations and keeps the highest net benefit of the decision.""",
-       """**Attenzione:** questo conto include tutti i servizi, anche quelli che l'impresa terrà in azienda.
-L'insieme migliore qui sotto conta solo i servizi davvero esternalizzati, quindi i due possono non
-coincidere.
-
-## 4. L'insieme di clausole migliore, e perché
-Il toolkit prova tutte le 256 combinazioni e tiene quella con il beneficio netto più alto per la
-decisione."""),
-    Py("""summary = toolkit.portfolio(data)
-best = toolkit.Scenario(clauses=summary.best_clauses)
-print(i18n.t("nb_best_clauses", LANG, clauses=", ".join(summary.best_clauses)))
-print(i18n.t("nb_net_without", LANG, value=i18n.eur(summary.decision_net_benefit, LANG)))
-print(i18n.t("nb_net_with", LANG, value=i18n.eur(summary.best_net_benefit, LANG)))
-summary.best_evaluation[["clauses_applied", "residual_risk", "risk_band", "net_benefit", "recommendation"]].round(0)"""),
-    Md("""**Question 3.** Which clauses make up the best set for the small firm? Answer with a set of clause
-ids, e.g. `{"nda", "sla_penalties"}`.""",
-       """**Domanda 3.** Quali clausole compongono l'insieme migliore per la piccola impresa? Rispondi con un
-insieme di id di clausole, per esempio `{"nda", "sla_penalties"}`."""),
-    Exercise("clauses_q3",
-             """answer = ...  # {"...", "..."}""",
-             """answer = set(summary.best_clauses)"""),
-    Md("""## 5. Your contract checklist
-For each service to outsource: the clauses to negotiate, the risk each answers (score before → after)
-and the provision behind it. It is saved in `exports/checklist.md` to keep.""",
-       """## 5. La tua checklist del contratto
-Per ogni servizio da esternalizzare: le clausole da negoziare, il rischio a cui ciascuna risponde
-(punteggio prima → dopo) e la norma che ci sta dietro. Viene salvata in `exports/checklist.md`, da
-conservare."""),
-    Py("""from pathlib import Path
-from IPython.display import Markdown
-from toolkit.export import checklist
-
-text = checklist(data, best, lang=LANG)
-Path("exports").mkdir(exist_ok=True)
-Path("exports/checklist.md").write_text(text, encoding="utf-8")
-Markdown(text)"""),
-    Md("""## Think it over (not graded)
-1. A clause excluding the agency's liability for intent or gross negligence is void (*Codice civile*
-   art. 1229). What is a liability cap then really worth, to you and to the agency, and is it fair to
-   ask a small freelancer for the same cap as a large agency?
-2. Even with the best contract the firm stays joint controller of its Facebook page with the platform
-   (CJEU C-210/16), and the agency processes customers' data only as a processor (GDPR art. 28(3)). Is
-   it honest to tell customers "our agency takes care of your data"?""",
-       """## Per riflettere (senza verifica)
-1. Una clausola che esclude la responsabilità dell'agenzia per dolo o colpa grave è nulla (*Codice
-   civile* art. 1229). Quanto vale allora davvero un limite di responsabilità, per te e per l'agenzia?
-   Ed è giusto chiedere a un piccolo freelance lo stesso limite di una grande agenzia?
-2. Anche con il contratto migliore l'impresa resta contitolare del trattamento della sua pagina
-   Facebook insieme alla piattaforma (CGUE C-210/16), e l'agenzia tratta i dati dei clienti solo come
-   responsabile del trattamento (GDPR art. 28(3)). È onesto dire ai clienti "dei vostri dati si occupa
-   la nostra agenzia"?"""),
-    YOUR_ANSWER,
-    Md("""## Recap
-* A clause is worth adopting when the risk it removes exceeds its fee premium and drafting cost.
-* Which clauses pay depends on the firm: a fine that scales with turnover makes protection worth more
-  to a larger firm.
-* Some law cannot be contracted away: the firm remains joint controller of its social page
-  (CJEU C-210/16) and cannot exclude liability for gross negligence (*Codice civile* art. 1229).
-
-**Questions.** (1) Why is the SLA with penalties left out of the best set? (2) Which clause would you
-add anyway, for a reason the model does not count? (3) Run `toolkit.portfolio(data, toolkit.Scenario(profile="medium"))`:
-what changes, and why?""",
-       """## Riepilogo
-* Conviene adottare una clausola quando il rischio che toglie supera il suo sovrapprezzo e il costo di
-  redazione.
-* Quali clausole convengano dipende dall'impresa: una sanzione che cresce con il fatturato rende la
-  protezione più preziosa per un'impresa più grande.
-* Alcune regole non si possono aggirare con un contratto: l'impresa resta contitolare del trattamento
-  della sua pagina social (CGUE C-210/16) e non può escludere la responsabilità per colpa grave
-  (*Codice civile* art. 1229).
-
-**Domande.** (1) Perché lo SLA con penali resta fuori dall'insieme migliore? (2) Quale clausola
-aggiungeresti comunque, per un motivo che il modello non conta? (3) Esegui
-`toolkit.portfolio(data, toolkit.Scenario(profile="medium"))`: che cosa cambia, e perché?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["05_case_study"] = [
-    title("""# 05 · Case study: Sartoria Bellini
-
-**You will:** build the scenario of a described firm, decide which services to outsource under which
-clauses, answer three graded questions, justify the decision, and export a hand-in (CSV tables, PNG
-charts, your checklist).
-
-**Time:** 40 minutes. *A teaching aid, not legal advice.*""",
-          """# 05 · Caso di studio: Sartoria Bellini
-
-**Obiettivi:** costruire lo scenario di un'impresa descritta, decidere quali servizi esternalizzare e
-con quali clausole, rispondere a tre domande con verifica, motivare la decisione ed esportare il lavoro
-da consegnare (tabelle CSV, grafici PNG, la tua checklist).
-
-**Tempo:** 40 minuti. *Uno strumento didattico, non una consulenza legale.*""",
-          graded=True),
-    Md("""## The firm (fictional)
-*Sartoria Bellini srl* makes made-to-measure shirts in Bergamo: 35 staff, turnover EUR 4.2 million.
-Its marketing assistant (gross salary EUR 28,000) runs social media part-time. The owner wants more
-reach on Instagram, a monthly newsletter to 12,000 customers, a refreshed logo for the 50th
-anniversary, and to stop losing evenings answering reviews. A Milan agency has offered to take it
-all for a two-year contract. The owner dislikes risk: a *medium* band at most.""",
-       """## L'impresa (immaginaria)
-*Sartoria Bellini srl* produce camicie su misura a Bergamo: 35 addetti, fatturato di 4,2 milioni di EUR.
-La sua assistente marketing (RAL 28.000 EUR) segue i social part-time. Il titolare vuole più visibilità
-su Instagram, una newsletter mensile a 12.000 clienti, un logo rinnovato per i 50 anni dell'azienda, e
-smettere di passare le serate a rispondere alle recensioni. Un'agenzia di Milano si è offerta di
-occuparsi di tutto con un contratto di due anni. Il titolare non ama il rischio: al massimo una fascia
-*media*."""),
-    Setup(exercises=True),
-    Md("""## 1. The firm's profile
-The case's figures are a profile of `data/profiles.csv`, with the id `bellini`: activity is about 1.3
-times the reference volume. Compare it with the small firm.
-
-*Optional, to build your own firm:* `my_data = toolkit.with_profile(data, "my_firm", name_en="My firm",
-gross_salary_eur=32_000, oncost_multiplier=1.40, productive_hours_year=1_720, turnover_eur=2_000_000,
-activity_volume=0.8)`, then use `my_data` and `profile="my_firm"` below.""",
-       """## 1. Il profilo dell'impresa
-I numeri del caso sono un profilo di `data/profiles.csv`, con id `bellini`: l'attività è circa 1,3 volte
-il volume di riferimento. Confrontalo con la piccola impresa.
-
-*Facoltativo, per costruire la tua impresa:* `my_data = toolkit.with_profile(data, "my_firm",
-name_en="My firm", name_it="La mia impresa", gross_salary_eur=32_000, oncost_multiplier=1.40,
-productive_hours_year=1_720, turnover_eur=2_000_000, activity_volume=0.8)`, poi usa `my_data` e
-`profile="my_firm"` qui sotto."""),
-    Py("""data.profiles.loc[["small", "bellini"], [f"name_{LANG}", "gross_salary_eur", "turnover_eur", "activity_volume"]]"""),
-    Md("""## 2. Your scenario
-Check that the values match the brief, then run. (Horizon in months; risk appetite: low, medium, high
-or critical.)""",
-       """## 2. Il tuo scenario
-Controlla che i valori corrispondano alla descrizione, poi esegui. (Orizzonte in mesi; rischio
-accettato: `"low"`, `"medium"`, `"high"` o `"critical"`, cioè basso, medio, alto o critico.)"""),
-    Py("""case = toolkit.Scenario(
-    profile="bellini",
-    horizon_months=24,
-    risk_appetite="medium",
-    clauses=(),
-)
-toolkit.evaluate(data, case)[["savings", "residual_risk", "risk_band", "net_benefit", "recommendation"]].round(0)"""),
-    Md("""## 3. Decide with clauses
-Let the toolkit suggest the best clause set, then check it in the explorer if you want to try
-another.""",
-       """## 3. Decidi con le clausole
-Lascia che il toolkit suggerisca l'insieme di clausole migliore, poi verificalo nell'esploratore se
-vuoi provarne un altro."""),
-    Py("""summary = toolkit.portfolio(data, case)
-decision = case.replace(clauses=summary.best_clauses)
-print(i18n.t("nb_clauses", LANG, clauses=", ".join(decision.clauses)))
-result = toolkit.evaluate(data, decision)
-result[["savings", "residual_risk", "risk_band", "net_benefit", "recommendation"]].round(0)"""),
-    Py("""plots.savings_vs_risk(result, lang=LANG, appetite=decision.risk_appetite, dataset=data);"""),
-    Md("""**Question 1.** With the best clause set, which services does Sartoria Bellini outsource? Answer
-with a set of service ids, e.g. `{"blog", "brand"}`.
-
-**Question 2.** What is the net benefit of the whole decision, in euros: the total over the services
-outsourced?
-
-**Question 3.** The newsletter (electronic direct marketing) is riskiest in the privacy area. Which
-clause takes the most steps (likelihood and impact together) off privacy risk? Answer with its id in
-quotes.""",
-       """**Domanda 1.** Con l'insieme di clausole migliore, quali servizi esternalizza la Sartoria Bellini?
-Rispondi con un insieme di id di servizi, per esempio `{"blog", "brand"}`.
-
-**Domanda 2.** Qual è il beneficio netto dell'intera decisione, in euro: il totale sui servizi
-esternalizzati?
-
-**Domanda 3.** La newsletter (direct marketing con strumenti elettronici) è più rischiosa nell'area
-privacy. Quale clausola toglie più passi (probabilità e impatto insieme) al rischio privacy? Rispondi
-con il suo id tra virgolette."""),
-    Exercise("case_q1",
-             """answer = ...  # {"...", "..."}""",
-             """answer = set(result.index[result.recommendation != "keep_in_house"])"""),
-    Exercise("case_q2",
-             """answer = ...  # EUR""",
-             """answer = result.loc[result.recommendation != "keep_in_house", "net_benefit"].sum()"""),
-    Exercise("case_q3",
-             """privacy = data.clause_effects.xs("privacy", level="area_id")
-display(privacy[["likelihood_steps", "impact_steps"]])
-answer = ...""",
-             """privacy = data.clause_effects.xs("privacy", level="area_id")
-display(privacy[["likelihood_steps", "impact_steps"]])
-answer = (privacy.likelihood_steps + privacy.impact_steps).idxmax()"""),
-    Md("""## 4. Justify (write in this cell; double-click to edit)
-* Which services do you outsource, and which do you keep? Why?
-* Which clauses will you negotiate first, and which article of law makes each one matter?
-* What would change your mind (a fee increase? a shorter contract?)""",
-       """## 4. Motiva (scrivi in questa cella; doppio clic per modificarla)
-* Quali servizi esternalizzi e quali tieni in azienda? Perché?
-* Quali clausole negozierai per prime, e quale articolo di legge rende importante ciascuna?
-* Che cosa ti farebbe cambiare idea (un aumento dei compensi? un contratto più breve?)"""),
-    Md("""## Think it over (not graded)
-1. The owner wants the agency to answer reviews in the firm's name. Where does managing a reputation
-   end and an unfair commercial practice begin? The AGCM fines those up to EUR 10M (*Codice del consumo*
-   art. 27(9)).
-2. The 12,000 newsletter customers gave their consent to Sartoria Bellini, not to the agency (*Codice
-   privacy* art. 130). What must the contract say so that the agency uses their data only on the firm's
-   instructions (GDPR art. 28(3))?""",
-       """## Per riflettere (senza verifica)
-1. Il titolare vuole che l'agenzia risponda alle recensioni a nome dell'impresa. Dove finisce la
-   gestione della reputazione e dove comincia una pratica commerciale scorretta? L'AGCM la sanziona
-   fino a 10 milioni di EUR (*Codice del consumo* art. 27(9)).
-2. I 12.000 clienti della newsletter hanno dato il consenso alla Sartoria Bellini, non all'agenzia
-   (*Codice privacy* art. 130). Che cosa deve dire il contratto perché l'agenzia usi i loro dati solo
-   secondo le istruzioni dell'impresa (GDPR art. 28(3))?"""),
-    YOUR_ANSWER,
-    Md("""## 5. Export your hand-in
-Writes to `exports/case_study/`: `evaluation.csv`, `breakdown.csv`, `scenario.json`,
-`checklist.md` and three PNG charts. Hand in the folder with this notebook.""",
-       """## 5. Esporta il lavoro da consegnare
-Scrive in `exports/case_study/`: `evaluation.csv`, `breakdown.csv`, `scenario.json`, `checklist.md` e
-tre grafici PNG. Consegna la cartella insieme a questo notebook."""),
-    Py("""from toolkit.export import export_decision
-
-files = export_decision(data, decision, "exports/case_study", lang=LANG)
-for file in files:
-    print(file)"""),
-    Md("""## Recap
-You turned a brief into a scenario, let the model weigh savings against legal risk, chose the
-contract clauses and exported a decision you can defend.
-
-**Questions.** (1) The newsletter (electronic direct marketing) is the riskiest service: under which
-conditions would you outsource it? (*Codice privacy* art. 130; GDPR art. 28.) (2) The logo refresh
-falls under *brand* and *content*: who owns the new logo without a written assignment (LdA art. 110)?
-(3) What would you ask the agency before signing?""",
-       """## Riepilogo
-Hai trasformato una descrizione in uno scenario, hai lasciato che il modello pesasse il risparmio
-contro il rischio legale, hai scelto le clausole del contratto e hai esportato una decisione che sai
-difendere.
-
-**Domande.** (1) La newsletter (direct marketing con strumenti elettronici) è il servizio più
-rischioso: a quali condizioni la esternalizzeresti? (*Codice privacy* art. 130; GDPR art. 28.)
-(2) Il rinnovo del logo rientra in *brand* e *contenuti*: di chi è il nuovo logo senza una cessione
-scritta (LdA art. 110)? (3) Che cosa chiederesti all'agenzia prima di firmare?"""),
-]
-
-# --------------------------------------------------------------------------------------------
-NOTEBOOKS["06_uncertainty"] = [
-    title("""# 06 · What if the numbers are wrong?
-
-**You will:** see which input moves the decision most (a *tornado* chart); find where outsourcing stops
-paying as volume or contract length change; simulate thousands of possible futures (*Monte Carlo*) and
-read percentile bands and probabilities; save your scenario to a file and export a report to hand in.
-
-**Time:** 30 minutes. **Pattern:** predict, then run. *A teaching aid, not legal advice.*""",
-          """# 06 · E se i numeri fossero sbagliati?
-
-**Obiettivi:** vedere quale dato sposta di più la decisione (un grafico a *tornado*); trovare dove
-esternalizzare smette di convenire al variare del volume o della durata del contratto; simulare migliaia
-di futuri possibili (*Monte Carlo*) e leggere bande di percentili e probabilità; salvare lo scenario in
-un file ed esportare un report da consegnare.
-
-**Tempo:** 30 minuti. **Metodo:** prima prevedi, poi esegui. *Uno strumento didattico, non una
-consulenza legale.*"""),
-    Setup(),
-    Md("""## 1. Every number is an estimate
-Salaries, fees, hours and, above all, the chance and cost of a legal problem are estimates. For each
-one, `data/uncertainty.csv` gives a range as a **multiplier** of the value the model uses: lowest, most
-likely (1 = as in the other tables) and highest. The `source` column says where each range comes from;
-*assumption* means a teaching guess, with its reasoning.""",
-       """## 1. Ogni numero è una stima
-Stipendi, compensi, ore e soprattutto la probabilità e il costo di un problema legale sono stime. Per
-ognuno, `data/uncertainty.csv` dà un intervallo come **moltiplicatore** del valore usato dal modello: il
-più basso, il più probabile (1 = come nelle altre tabelle) e il più alto. La colonna `source` dice da
-dove viene ogni intervallo; *assumption* indica un'ipotesi didattica, con il suo ragionamento."""),
-    Py("""inputs = [i18n.t(f"plot_input_{item}", LANG) for item in data.uncertainty.index]
-data.uncertainty.assign(input=inputs)[["input", "min_factor", "mode_factor", "max_factor", "source"]]"""),
-    Md("""## 2. One input at a time: the tornado
-The scenario: the small firm with a GDPR art. 28 data processing agreement. Each input is moved 20%
-down and 20% up, the others stay put. **Predict first:** which input moves the total net benefit most,
-the salary, the supplier's fees or the chance of a legal problem?""",
-       """## 2. Un dato alla volta: il tornado
-Lo scenario: la piccola impresa con l'accordo sul trattamento dei dati dell'art. 28 GDPR. Ogni dato
-viene abbassato del 20% e alzato del 20%, mentre gli altri restano fermi. **Prima prevedi:** quale dato
-sposta di più il beneficio netto totale, lo stipendio, i compensi del fornitore o la probabilità di un
-problema legale?"""),
-    Py("""scenario = toolkit.Scenario(clauses=("dpa_art28",))
-table = toolkit.sensitivity(data, scenario, change=0.2)
-plots.tornado(table, lang=LANG, dataset=data);"""),
-    Md("""**How to read it.** The vertical line is the net benefit as the scenario stands; each bar shows where
-it goes when one input is 20% lower (hatched) or higher (plain). The longest bars, at the top, are the
-inputs worth checking before you sign. Two pairs of bars are twins: salary and in-house hours (the
-in-house cost is hours × hourly cost), and likelihood and impact (expected loss is chance × loss).
-
-A single service can tell a different story. Where a bar crosses the dotted zero line, that change alone
-would flip the decision:""",
-       """**Come si legge.** La linea verticale è il beneficio netto dello scenario così com'è; ogni barra
-mostra dove arriva quando un dato è più basso del 20% (tratteggiata) o più alto (piena). Le barre più
-lunghe, in cima, sono i dati da controllare prima di firmare. Due coppie di barre sono gemelle: stipendio
-e ore interne (il costo interno è ore × costo orario), e probabilità e impatto (la perdita attesa è
-probabilità × perdita).
-
-Un singolo servizio può raccontare una storia diversa. Dove una barra attraversa la linea punteggiata
-dello zero, quel cambiamento da solo ribalterebbe la decisione:"""),
-    Py("""plots.tornado(table, service="blog", lang=LANG, dataset=data)
-table[table.service == "blog"][["input", "low_net", "base_net", "high_net"]].round(0)"""),
-    Md("""## 3. Where outsourcing stops paying
-The tornado moves inputs by 20%; a **break-even** curve moves one input over its whole range. Here the
-net benefit (savings minus expected legal loss) against the activity volume, then against the length
-of the contract. A marker shows where each line crosses zero.""",
-       """## 3. Dove esternalizzare smette di convenire
-Il tornado muove i dati del 20%; una curva di **pareggio** muove un dato su tutto il suo intervallo. Qui
-il beneficio netto (risparmio meno perdita legale attesa) al variare del volume di attività, poi al
-variare della durata del contratto. Un segno mostra dove ogni linea passa per lo zero."""),
-    Py("""volume_curve = toolkit.sweep(data, scenario, "volume", [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4], column="net_benefit")
-plots.break_even_curves(volume_curve, lang=LANG, dataset=data, column="net_benefit");"""),
-    Py("""horizon_curve = toolkit.sweep(data, scenario, "horizon_months", range(1, 61), column="net_benefit")
-plots.break_even_curves(horizon_curve, lang=LANG, dataset=data, column="net_benefit")
-toolkit.break_even(horizon_curve).round(1).to_frame(i18n.t("break_even_months", LANG))"""),
-    Md("""## 4. Many possible futures at once: a Monte Carlo simulation
-Now **every** input varies at the same time, each drawn from its range, 100,000 times: each draw is one
-possible future. The *seed* fixes the random draws, so the same seed always gives the same futures
-(and your results match your classmates'). The bar shows the progress.""",
-       """## 4. Tanti futuri possibili insieme: una simulazione Monte Carlo
-Ora **tutti** i dati variano contemporaneamente, ognuno estratto dal suo intervallo, 100.000 volte: ogni
-estrazione è un futuro possibile. Il *seme* (`seed`) fissa le estrazioni casuali, quindi lo stesso seme
-dà sempre gli stessi futuri (e i tuoi risultati coincidono con quelli dei compagni). La barra mostra
-l'avanzamento."""),
-    Py("""from IPython.display import display
-from ipywidgets import IntProgress
-
-DRAWS = 100_000
-bar = IntProgress(min=0, max=DRAWS, description=i18n.t("nb_futures", LANG))
-display(bar)
-result = toolkit.simulate(data, scenario, draws=DRAWS, seed=0,
-                          progress=lambda done, total: setattr(bar, "value", done))
-result.summary[["deterministic", "recommendation", "probability_outsource", "p5", "p50", "p95"]].round(2)"""),
-    Md("""**How to read the table.** *deterministic* is the net benefit with every input as in the tables.
-*probability_outsource* is the share of futures in which outsourcing beats keeping the service in house:
-a positive net benefit **and** a risk within the firm's appetite. *p5*, *p50* (the median) and *p95* are
-percentiles: in 5% of the futures the net benefit is below *p5*, in half below *p50*, in 95% below *p95*.
-A service with 0% may still save money: its risk band is above the appetite in every future, because the
-clauses, not the euros, set the band.""",
-       """**Come si legge la tabella.** *deterministic* è il beneficio netto con ogni dato come nelle tabelle.
-*probability_outsource* è la quota di futuri in cui esternalizzare batte tenere il servizio in azienda:
-un beneficio netto positivo **e** un rischio entro la soglia dell'impresa. *p5*, *p50* (la mediana) e
-*p95* sono percentili: nel 5% dei futuri il beneficio netto è sotto *p5*, nella metà sotto *p50*, nel 95%
-sotto *p95*. Un servizio allo 0% può comunque far risparmiare: la sua fascia di rischio supera la soglia
-in ogni futuro, perché a fissare la fascia sono le clausole, non gli euro."""),
-    Py("""plots.uncertainty_bands(result, lang=LANG, dataset=data);"""),
-    Md("""Each box spans the middle half of the futures, the thin line 90% of them; the diamond is the answer
-without uncertainty. A box that straddles zero is a coin toss: the decision rests on numbers nobody
-knows well. Below, the net benefit of the **whole decision** (the services the model recommends to
-outsource) in every future:""",
-       """Ogni scatola copre la metà centrale dei futuri, la linea sottile il 90%; il rombo è la risposta senza
-incertezza. Una scatola a cavallo dello zero è un testa o croce: la decisione poggia su numeri che
-nessuno conosce bene. Qui sotto, il beneficio netto dell'**intera decisione** (i servizi che il modello
-consiglia di esternalizzare) in ogni futuro:"""),
-    Py("""plots.decision_histogram(result, lang=LANG);"""),
-    Md("""## 5. The same seed, the same futures
-Run the simulation again with another seed and fewer draws. **Predict:** will the probabilities change
-a lot, a little, or not at all? What changes if you use `seed=0` again?""",
-       """## 5. Stesso seme, stessi futuri
-Esegui di nuovo la simulazione con un altro seme e meno estrazioni. **Prevedi:** le probabilità
-cambieranno molto, poco o per niente? Che cosa cambia se usi di nuovo `seed=0`?"""),
-    Py("""again = toolkit.simulate(data, scenario, draws=10_000, seed=1)
-result.summary[["probability_outsource"]].assign(seed_1=again.summary["probability_outsource"]).round(3)"""),
-    Md("""## 6. Share your scenario and hand in the report
-A scenario file is a small JSON text you can hand in or send to a classmate; the explorer in notebook 03
-has *Save* and *Load* buttons for the same files. `export_report` writes the tables (Excel, one sheet
-per table, and CSV), the charts (PNG) and a one-page HTML report to `exports/uncertainty/`. From a
-terminal: `python -m toolkit export --scenario my_scenario.json --out exports/uncertainty`.""",
-       """## 6. Condividi lo scenario e consegna il report
-Un file di scenario è un piccolo testo JSON che puoi consegnare o mandare a un compagno; l'esploratore
-del notebook 03 ha i pulsanti *Salva* e *Carica* per gli stessi file. `export_report` scrive in
-`exports/uncertainty/` le tabelle (Excel, un foglio per tabella, e CSV), i grafici (PNG) e un report HTML
-di una pagina. Da terminale: `python -m toolkit export --scenario my_scenario.json --out
-exports/uncertainty --lang it`."""),
-    Py("""path = scenario.save("my_scenario.json")
-print(path, "->", toolkit.Scenario.load(path) == scenario)"""),
-    Py("""from toolkit.export import export_report
-
-files = export_report(data, scenario, "exports/uncertainty", lang=LANG, draws=10_000, seed=0)
-print(*[file.name for file in files], sep="\\n")"""),
-    Md("""## Recap
-* A **tornado** ranks the inputs by how far a ±20% change moves the net benefit: check the top ones first.
-* **Break-even** curves show the volume or contract length at which outsourcing a service stops paying.
-* A **Monte Carlo** simulation gives, per service, the probability that outsourcing beats keeping it in
-  house and a band of plausible net benefits; the seed makes it reproducible.
-* Uncertainty in euros never makes a risky service acceptable: the band depends on the clauses. The
-  e-mail newsletter needs prior consent (*Codice privacy* art. 130) and a processor contract (GDPR
-  art. 28(3)) whatever the fees, and its worst breaches are fined up to 4% of turnover (GDPR art. 83(5)).
-
-**Questions.** (1) Which input would you research first before signing, and why? (2) Which service is a
-coin toss, and what would you ask the supplier to make it less so? (3) Narrow the `likelihood` range in
-`data/uncertainty.csv` (a copy of `data/`) and run again: which probabilities change, and why?""",
-       """## Riepilogo
-* Un **tornado** ordina i dati secondo quanto una variazione del ±20% sposta il beneficio netto:
-  controlla prima quelli in cima.
-* Le curve di **pareggio** mostrano il volume o la durata del contratto da cui esternalizzare un servizio
-  smette di convenire.
-* Una simulazione **Monte Carlo** dà, per ogni servizio, la probabilità che esternalizzare batta tenerlo
-  in azienda e una banda di benefici netti plausibili; il seme la rende riproducibile.
-* L'incertezza sugli euro non rende mai accettabile un servizio rischioso: la fascia dipende dalle
-  clausole. La newsletter via e-mail richiede il consenso preventivo (*Codice privacy* art. 130) e un
-  contratto con il responsabile del trattamento (GDPR art. 28(3)) qualunque siano i compensi, e le sue
-  violazioni più gravi sono sanzionate fino al 4% del fatturato (GDPR art. 83(5)).
-
-**Domande.** (1) Quale dato approfondiresti per primo prima di firmare, e perché? (2) Quale servizio è un
-testa o croce, e che cosa chiederesti al fornitore per renderlo meno incerto? (3) Restringi l'intervallo
-di `likelihood` in `data/uncertainty.csv` (in una copia di `data/`) ed esegui di nuovo: quali
-probabilità cambiano, e perché?"""),
-]
-
-
-# Teacher-only notebooks: written into the instructor edition, never into notebooks/.
-TEACHER_NOTEBOOKS: dict[str, list[Cell]] = {}
-
-TEACHER_NOTEBOOKS["class_debrief"] = [
-    Md("""# Class debrief: where did the class land?
-
-**For the teacher.** Collect the students' saved scenarios (the `scenario.json` that notebook 05
-exports, or any file saved with the explorer's *Save* button) in one folder, one file or one
-sub-folder per student, and point `FOLDER` at it. A malformed or foreign file is listed and skipped.
-
-**Time:** 10 minutes, at the end of a session. The same summary from a terminal:
-`python -m toolkit debrief FOLDER`.""",
-       """# Debriefing di classe: dove è arrivata la classe?
-
-**Per il docente.** Raccogli gli scenari salvati dagli studenti (il `scenario.json` esportato dal
-notebook 05, o i file salvati con il pulsante *Salva* dell'esploratore) in una cartella, un file o una
-sottocartella per studente, e indica la cartella in `FOLDER`. I file rovinati o estranei vengono
-elencati e saltati.
-
-**Tempo:** 10 minuti, a fine lezione. Lo stesso riepilogo da terminale:
-`python -m toolkit debrief CARTELLA`."""),
-    Setup(),
-    Py("""from toolkit.debrief import debrief
-
-# The folder of the students' files, e.g. FOLDER = "class_2026_11/". As a demo: the case library.
-FOLDER = toolkit.data.BUNDLED_DATA.parent / "cases"
-result = debrief(FOLDER, data)
-result.outsourced_share.mul(100).round(0).to_frame("%")"""),
-    Md("""**Per service, the share of students who outsource it.** Ask the class about the services near 50%:
-the decision there hinges on assumptions worth debating (risk appetite, contract length, clauses).""",
-       """**Per servizio, la quota di studenti che lo esternalizza.** Chiedi alla classe dei servizi vicini al
-50%: lì la decisione dipende da ipotesi da discutere (soglia di rischio, durata, clausole)."""),
-    Py("""result.clause_sets.to_frame()"""),
-    Py("""display(result.spread.round(0).to_frame())
-result.outliers"""),
-    Md("""**Outliers to discuss:** a net benefit far from the class's, or a firm that accepts critical risk.
-Ask those students to defend their choice, naming the articles of law behind it.
-
-Files that could not be read:""",
-       """**Casi da discutere:** un beneficio netto lontano da quello della classe, o un'impresa che accetta un
-rischio critico. Chiedi a quegli studenti di difendere la scelta, citando gli articoli di legge.
-
-File che non si sono potuti leggere:"""),
-    Py("""result.skipped"""),
-    Md("""## Recap
-The class's choices side by side: shares per service, clause sets, spread and outliers.
-
-**Questions.** Which service split the class, and why? Which clause did almost everyone adopt?""",
-       """## Riepilogo
-Le scelte della classe a confronto: quote per servizio, insiemi di clausole, dispersione e casi particolari.
-
-**Domande.** Quale servizio ha diviso la classe, e perché? Quale clausola hanno adottato quasi tutti?"""),
-]
-
-
-# --------------------------------------------------------------------------------------------
-def exercises(name: str | None = None) -> list[Exercise]:
-    """The graded exercises, of one notebook or of all of them (in order)."""
-    names = [name] if name else list(NOTEBOOKS)
-    return [cell for each in names for cell in NOTEBOOKS[each] if isinstance(cell, Exercise)]
-
-
-def _links(text: str, root: str, other: str) -> str:
-    return text.replace("@ROOT@", root).replace("@OTHER@", other)
-
-
-def build(name: str, lang: str, instructor: bool = False) -> nbformat.NotebookNode:
-    """One notebook in one language; ``instructor``: with the banner and the solutions."""
-    if lang not in LANGS:
-        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
-    # Relative paths from the notebook's folder: notebooks/, notebooks/it/, instructor/en/, instructor/it/.
-    if instructor:
-        root, other = "../..", f"../{'it' if lang == 'en' else 'en'}/"
-    else:
-        root, other = ("..", "it/") if lang == "en" else ("../..", "../")
+class Manifest:
+    entries: tuple
+    languages: tuple
+    student_folders: dict
+    instructor_folder: str
+    instructor_banner: dict
+    map_header: dict
+    path: Path = field(default=MANIFEST)
+
+    def student(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.edition == "student"]
+
+    def entry(self, name: str) -> Entry:
+        for entry in self.entries:
+            if entry.name == name:
+                return entry
+        raise KeyError(f"{name!r} is not in {self.path.name}")
+
+
+def load_manifest(path: Path = MANIFEST) -> Manifest:
+    """The manifest, checked: every field a notebook needs, every source file there."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: cannot read the manifest ({exc})") from None
+    known = {f for f in Entry.__dataclass_fields__}
+    entries, seen = [], set()
+    for number, item in enumerate(raw.get("notebooks") or [], start=1):
+        where = f"{path}: notebook {number} ({item.get('name', '?')})"
+        unknown = set(item) - known
+        if unknown:
+            raise BuildError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(known))}")
+        missing = {"name", "title", "does"} - set(item)
+        if missing:
+            raise BuildError(f"{where}: missing {', '.join(sorted(missing))}")
+        entry = Entry(**{**item, "questions": tuple(item.get("questions") or ()),
+                         "languages": tuple(item.get("languages") or raw["languages"])})
+        if entry.edition not in EDITIONS:
+            raise BuildError(f"{where}: edition must be one of {', '.join(EDITIONS)}, got {entry.edition!r}")
+        if entry.name in seen:
+            raise BuildError(f"{where}: the name {entry.name!r} is listed twice")
+        if (entry.edition == "app") != bool(entry.output):
+            raise BuildError(f"{where}: 'output' is for app notebooks, and an app notebook needs one")
+        if entry.edition != "app" and not isinstance(entry.minutes, int):
+            raise BuildError(f"{where}: minutes must be a whole number")
+        for lang in entry.languages:
+            for key in ("title", "does"):
+                if not getattr(entry, key).get(lang):
+                    raise BuildError(f"{where}: no {key} in {lang!r}")
+            if not source_path(entry.name, lang).exists():
+                raise BuildError(f"{where}: no source {_shown(source_path(entry.name, lang))}")
+        seen.add(entry.name)
+        entries.append(entry)
+    return Manifest(tuple(entries), tuple(raw["languages"]), raw["student_folders"], raw["instructor_folder"],
+                    raw["instructor_banner"], raw["map_header"], Path(path))
+
+
+def source_path(name: str, lang: str) -> Path:
+    return SOURCES / lang / f"{name}.md"
+
+
+def output_path(manifest: Manifest, entry: Entry, lang: str, instructor_folder: Path | None = None) -> Path:
+    """Where ``entry`` in ``lang`` is written: the instructor edition when ``instructor_folder`` is given."""
+    if instructor_folder is not None:
+        return Path(instructor_folder) / lang / f"{entry.name}.ipynb"
+    if entry.edition == "app":
+        return ROOT / entry.output
+    return ROOT / manifest.student_folders[lang] / f"{entry.name}.ipynb"
+
+
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the project when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _relative(target: Path, folder: Path) -> str:
+    return Path(os.path.relpath(target, folder)).as_posix()
+
+
+def _rewrite_links(text: str, where: str, source_dir: Path, output_dir: Path, outputs: dict) -> str:
+    """Links relative to the source file -> relative to the written notebook (outputs: source -> notebook)."""
+    def replace(match: re.Match) -> str:
+        target = match.group(2)
+        if "://" in target or target.startswith(("#", "mailto:")):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        resolved = Path(os.path.normpath(source_dir / path))
+        if resolved in outputs:
+            resolved = outputs[resolved]
+        elif resolved.suffix == ".md" and resolved.is_relative_to(SOURCES):
+            raise BuildError(f"{where}: the link {target!r} points to a notebook this edition does not have")
+        elif not resolved.exists():
+            raise BuildError(f"{where}: the link {target!r} points to {resolved}, which does not exist")
+        return f"{match.group(1)}{_relative(resolved, output_dir)}{'#' + anchor if anchor else ''}{match.group(3)}"
+    return LINK.sub(replace, text)
+
+
+def notebook_map(manifest: Manifest, lang: str, here: Entry) -> str:
+    """The table of the student notebooks (all but ``here``): links to their sources, what they do, time."""
+    header = manifest.map_header[lang]
+    rows = [f"| {' | '.join(header)} |", "|---|---|---|"]
+    for entry in manifest.student():
+        if entry.name != here.name and lang in entry.languages:
+            link = _relative(source_path(entry.name, lang), source_path(here.name, lang).parent)
+            rows.append(f"| [{entry.name}]({link}) | {entry.does[lang]} | {entry.minutes} min |")
+    return "\n".join(rows)
+
+
+def cell_digest(cells) -> str:
+    """What a notebook's content is, for telling a hand edit: cell types and texts (not outputs)."""
+    content = [[cell.cell_type, cell.source] for cell in cells]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def build(manifest: Manifest, entry: Entry, lang: str, instructor_folder: Path | None = None) -> nbformat.NotebookNode:
+    """One notebook in one language; with ``instructor_folder``, its instructor edition."""
+    if lang not in entry.languages:
+        raise BuildError(f"{entry.name} has no {lang!r} edition (manifest languages: {', '.join(entry.languages)})")
+    instructor = instructor_folder is not None
+    source = source_path(entry.name, lang)
+    output = output_path(manifest, entry, lang, instructor_folder)
+    outputs = {source_path(other.name, other_lang): output_path(manifest, other, other_lang, instructor_folder)
+               for other in manifest.entries for other_lang in other.languages
+               if other.edition == entry.edition or (instructor and other.edition == "student")}
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                        "name": "python3"},
-                         "language_info": {"name": "python"}}
     if instructor:
-        notebook.cells.append(nbformat.v4.new_markdown_cell(getattr(BANNER, lang), id=f"{name[:2]}-banner"))
-    cells = NOTEBOOKS[name] if name in NOTEBOOKS else TEACHER_NOTEBOOKS[name]
-    for index, cell in enumerate(cells):
-        cell_id = f"{name[:2]}-{index:02d}"
-        if isinstance(cell, Md):
-            made = nbformat.v4.new_markdown_cell(_links(getattr(cell, lang), root, other), id=cell_id)
-        elif isinstance(cell, Py):
-            made = nbformat.v4.new_code_cell(cell.code, id=cell_id)
-        elif isinstance(cell, Setup):
-            made = nbformat.v4.new_code_cell(cell.code(lang), id=cell_id)
-        elif isinstance(cell, Exercise):
-            made = nbformat.v4.new_code_cell(cell.code(solution=instructor), id=cell_id)
+        notebook.cells.append(nbformat.v4.new_markdown_cell(manifest.instructor_banner[lang], id="banner"))
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(jupytext.read(source, fmt="md:myst").cells, start=1):
+        tags = list(cell.metadata.get("tags", []))
+        if ("solution" in tags and not instructor) or ("exercise" in tags and instructor):
+            continue
+        # The id: the cell's text in the source, so that no other cell's id moves when one changes.
+        base = f"{entry.name[:2]}-{hashlib.sha1(cell.source.encode()).hexdigest()[:8]}"
+        seen[base] = seen.get(base, 0) + 1
+        cell_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        text = cell.source
+        if cell.cell_type == "markdown":
+            if MAP_MARKER in text:
+                text = text.replace(MAP_MARKER, notebook_map(manifest, lang, entry))
+            text = _rewrite_links(text, f"{_shown(source)} cell {index}", source.parent, output.parent,
+                                  outputs)
+            made = nbformat.v4.new_markdown_cell(text, id=cell_id)
         else:
-            raise TypeError(f"{name} cell {index}: expected Md, Py, Setup or Exercise, got {type(cell).__name__}")
+            made = nbformat.v4.new_code_cell(text, id=cell_id)
+            if tags:
+                made.metadata["tags"] = tags
         notebook.cells.append(made)
+    notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"},
+                         "smm_toolkit": {"source": source.relative_to(ROOT).as_posix(),
+                                         "digest": cell_digest(notebook.cells),
+                                         "note": "Built by `make notebooks` from the source above: edit the source."}}
     return notebook
 
 
-def _text(notebook: nbformat.NotebookNode) -> str:
+def _text(notebook) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
-def student_files() -> dict[Path, str]:
-    """Every student notebook's path and text."""
-    return {STUDENT_DIRS[lang] / f"{name}.ipynb": _text(build(name, lang)) for lang in LANGS for name in NOTEBOOKS}
+# --------------------------------------------------------------------------------------------
+# Hand edits: detected by the digest, carried into the source by --adopt.
+
+def hand_edit(path: Path) -> nbformat.NotebookNode | None:
+    """The notebook at ``path`` if it was edited by hand since it was built (else None)."""
+    if not path.exists():
+        return None
+    try:
+        existing = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any unreadable notebook is reported, not overwritten
+        raise BuildError(f"{_shown(path)} is not a readable notebook ({exc}); move it away, then build "
+                         "again") from None
+    recorded = existing.metadata.get("smm_toolkit", {}).get("digest")
+    return None if recorded == cell_digest(existing.cells) else existing
 
 
-def write_instructor(folder: Path = INSTRUCTOR_DIR) -> list[Path]:
-    """Write the instructor edition (solutions filled in) to folder/en and folder/it."""
-    written = []
-    for lang in LANGS:
-        (Path(folder) / lang).mkdir(parents=True, exist_ok=True)
-        for name in [*NOTEBOOKS, *TEACHER_NOTEBOOKS]:
-            path = Path(folder) / lang / f"{name}.ipynb"
-            path.write_text(_text(build(name, lang, instructor=True)), encoding="utf-8")
-            written.append(path)
-    return written
+def _changed_cells(edited, built) -> tuple[list, list, list]:
+    """(cells changed in place, ids only in the edited notebook, ids only in the built one)."""
+    built_by_id = {cell.id: cell for cell in built.cells}
+    edited_ids = {cell.get("id") for cell in edited.cells}
+    changed = [(cell, built_by_id[cell.id]) for cell in edited.cells
+               if cell.get("id") in built_by_id and cell.source != built_by_id[cell.id].source]
+    added = [cell.get("id") or "(no id)" for cell in edited.cells if cell.get("id") not in built_by_id]
+    removed = [cell_id for cell_id in built_by_id if cell_id not in edited_ids]
+    return changed, added, removed
+
+
+def describe_edit(path: Path, edited, built, source: Path) -> str:
+    changed, added, removed = _changed_cells(edited, built)
+    lines = [f"{_shown(path)} was edited by hand since it was built: nothing was written."]
+    for cell, original in changed:
+        lines.append(f"  changed cell {cell.id} ({cell.cell_type}):")
+        lines += [f"    {line}" for line in difflib.unified_diff(original.source.splitlines(),
+                                                                 cell.source.splitlines(), lineterm="", n=0)][2:]
+    if added:
+        lines.append(f"  new cells: {', '.join(added)}")
+    if removed:
+        lines.append(f"  removed cells: {', '.join(removed)}")
+    lines.append(f"The notebook is built from {_shown(source)}. Carry the edit into that file and build "
+                 "again;")
+    if changed and not added and not removed:
+        lines.append("or `make notebooks ADOPT=1` copies the changed cells into the source for you;")
+    lines.append("or `make notebooks FORCE=1` builds anyway and discards the hand edit.")
+    return "\n".join(lines)
+
+
+def adopt(manifest: Manifest, entry: Entry, lang: str, edited, built, instructor_folder=None) -> Path:
+    """Copy the cells changed by hand in a written notebook back into its Markdown source."""
+    source = source_path(entry.name, lang)
+    output = output_path(manifest, entry, lang, instructor_folder)
+    changed, added, removed = _changed_cells(edited, built)
+    if added or removed:
+        raise BuildError(f"{_shown(output)}: cells were added or removed by hand; --adopt only carries "
+                         f"changed cells. Copy them into {_shown(source)} by hand.")
+    text = source.read_text(encoding="utf-8")
+    source_cells = {}
+    for cell in jupytext.read(source, fmt="md:myst").cells:
+        source_cells.setdefault(f"{entry.name[:2]}-{hashlib.sha1(cell.source.encode()).hexdigest()[:8]}", cell)
+    back = {out: src for src, out in (
+        (source_path(other.name, other_lang), output_path(manifest, other, other_lang, instructor_folder))
+        for other in manifest.entries for other_lang in other.languages)}
+    for cell, _original in changed:
+        original = source_cells.get(cell.id.rsplit("-", 1)[0] if cell.id.count("-") > 1 else cell.id)
+        if original is None or MAP_MARKER in original.source or text.count(original.source) != 1:
+            raise BuildError(f"{_shown(output)}: cell {cell.id} cannot be found once in "
+                             f"{_shown(source)}; copy the edit by hand")
+        new = cell.source
+        if cell.cell_type == "markdown":  # links back to the source's point of view
+            new = LINK.sub(lambda m: m.group(0) if "://" in m.group(2) or m.group(2).startswith(("#", "mailto:"))
+                           else m.group(1) + _relative(back.get(Path(os.path.normpath(output.parent / m.group(2))),
+                                                                Path(os.path.normpath(output.parent / m.group(2)))),
+                                                       source.parent) + m.group(3), new)
+        text = text.replace(original.source, new)
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+# --------------------------------------------------------------------------------------------
+# The tables in README.md and docs/teaching.md.
+
+def docs_table(manifest: Manifest) -> str:
+    rows = ["| notebook | what students do | time |", "|---|---|---|"]
+    rows += [f"| [`{e.name}`](notebooks/{e.name}.ipynb) | {e.does['en']} | {e.minutes} min |" for e in manifest.student()]
+    total = sum(entry.minutes for entry in manifest.student())
+    rows.append(f"| | all of them, every task | {total} min |")
+    return "\n".join(rows) + "\n"
+
+
+def docs_with_tables(manifest: Manifest) -> dict[Path, str]:
+    """README.md and docs/teaching.md with their generated notebook tables brought up to date."""
+    updated = {}
+    for path in GENERATED_DOCS:
+        text = path.read_text(encoding="utf-8")
+        table = docs_table(manifest)
+        if path.parent != ROOT:  # links from docs/ go one folder up
+            table = table.replace("](notebooks/", "](../notebooks/")
+        new, count = BLOCK.subn(lambda m: m.group(1) + table + m.group(2), text)
+        if count != 1:
+            raise BuildError(f"{_shown(path)}: expected one <!-- notebooks:begin --> ... "
+                             "<!-- notebooks:end --> block")
+        updated[path] = new
+    return updated
+
+
+# --------------------------------------------------------------------------------------------
+
+def plan(manifest: Manifest, instructor_folder: Path | None = None) -> list[tuple[Entry, str, Path]]:
+    """Every (notebook, language, path) one run writes."""
+    if instructor_folder is not None:
+        entries = [e for e in manifest.entries if e.edition in ("student", "instructor")]
+    else:
+        entries = [e for e in manifest.entries if e.edition in ("student", "app")]
+    return [(entry, lang, output_path(manifest, entry, lang, instructor_folder))
+            for entry in entries for lang in entry.languages]
+
+
+def run(check: bool = False, force: bool = False, adopt_edits: bool = False, instructor_folder: Path | None = None,
+        out=print) -> int:
+    manifest = load_manifest()
+    stale, edited = [], []
+    for entry, lang, path in plan(manifest, instructor_folder):
+        built = build(manifest, entry, lang, instructor_folder)
+        text = _text(built)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        by_hand = None if force else hand_edit(path)
+        if by_hand is not None and cell_digest(by_hand.cells) != cell_digest(built.cells):
+            if adopt_edits and not check:
+                out(f"carried the hand edit of {_shown(path)} into "
+                    f"{_shown(adopt(manifest, entry, lang, by_hand, built, instructor_folder))}")
+                built = build(manifest, entry, lang, instructor_folder)
+                text = _text(built)
+            else:
+                edited.append(describe_edit(path, by_hand, built, source_path(entry.name, lang)))
+                continue
+        if check:
+            stale.append(_shown(path))
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        out(f"wrote {_shown(path)}")
+    if instructor_folder is None:
+        for path, text in docs_with_tables(manifest).items():
+            if path.read_text(encoding="utf-8") != text:
+                if check:
+                    stale.append(_shown(path))
+                else:
+                    path.write_text(text, encoding="utf-8")
+                    out(f"updated the notebook table in {_shown(path)}")
+    for message in edited:
+        out(message)
+    if stale:
+        out("out of date (run `make notebooks`):\n  " + "\n  ".join(stale))
+    return 1 if stale or edited else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="write nothing; list the out-of-date student notebooks")
-    parser.add_argument("--instructor", nargs="?", const=str(INSTRUCTOR_DIR), metavar="FOLDER",
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="write nothing; list what is out of date")
+    group.add_argument("--adopt", action="store_true", help="carry cells edited by hand in a notebook into its source")
+    group.add_argument("--force", action="store_true", help="overwrite notebooks edited by hand (the edits are lost)")
+    parser.add_argument("--instructor", nargs="?", const=None, default=False, metavar="FOLDER",
                         help="write the instructor edition to FOLDER/en and FOLDER/it (default: instructor/)")
     args = parser.parse_args(argv)
-    if args.instructor:
-        written = write_instructor(Path(args.instructor))
-        print(f"instructor edition (with solutions, do not hand out): {len(written)} notebooks in "
-              f"{Path(args.instructor) / 'en'} and {Path(args.instructor) / 'it'}")
-        return 0
-    stale = []
-    for path, text in student_files().items():
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path))
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print("out of date (run tools/build_notebooks.py):", *stale, sep="\n  ")
-        return 1
-    return 0
+    try:
+        folder = None
+        if args.instructor is not False:
+            folder = Path(args.instructor or ROOT / load_manifest().instructor_folder).resolve()
+        status = run(args.check, args.force, args.adopt, folder)
+        if folder is not None and status == 0:
+            print(f"instructor edition (with solutions, do not hand out) in {folder / 'en'} and {folder / 'it'}")
+        return status
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
