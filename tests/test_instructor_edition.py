@@ -13,12 +13,32 @@ from toolkit import i18n
 from toolkit.exercises import QUESTIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_notebooks import FOLDERS, NOTEBOOKS, ROOT, label, load_builder  # noqa: E402
+from test_notebooks import FOLDERS, MANIFEST, NOTEBOOKS, ROOT, label  # noqa: E402
 
-builder = load_builder()
-GRADED = [name for name in builder.NOTEBOOKS if builder.exercises(name)]
-# Which notebook asks which questions: costs_* in 01, risks_* in 02, clauses_* in 04, case_* in 05.
-PREFIX = {"01_costs": "costs", "02_legal_risks": "risks", "04_contract_clauses": "clauses", "05_case_study": "case"}
+import jupytext  # noqa: E402
+
+GRADED = [entry.name for entry in MANIFEST.student() if entry.questions]
+TEACHER = [entry.name for entry in MANIFEST.entries if entry.edition == "instructor"]
+
+
+def exercise_pairs(name: str, lang: str = "en") -> list[tuple[str, str, str]]:
+    """(question, student cell, solution cell) for each graded question of a notebook's source."""
+    cells = jupytext.read(ROOT / "notebooks" / "src" / lang / f"{name}.md", fmt="md:myst").cells
+    pairs = []
+    for cell, after in zip(cells, cells[1:]):
+        if "exercise" in cell.metadata.get("tags", []):
+            assert "solution" in after.metadata.get("tags", []), f"{name}: an exercise without its solution below it"
+            pairs.append((re.search(r'^check\("(\w+)"', cell.source, re.M).group(1), cell.source, after.source))
+    return pairs
+
+
+def solution_lines(student: str, solution: str) -> list[str]:
+    """The solution's lines that the student cell does not have: none may reach a student."""
+    given = {line.strip() for line in student.splitlines()}
+    return [line.strip() for line in solution.splitlines() if line.strip() and line.strip() not in given]
+
+
+ALL_PAIRS = [pair for entry in MANIFEST.student() for pair in exercise_pairs(entry.name)]
 
 
 def _unlinked(text: str) -> str:
@@ -35,41 +55,39 @@ def edition(tmp_path_factory):
     return folder
 
 
-def test_every_question_is_asked_once_in_its_notebook():
-    asked = [exercise.question for exercise in builder.exercises()]
+def test_every_question_has_an_exercise_and_a_solution_in_its_source():
+    asked = [question for question, _student, _solution in ALL_PAIRS]
     assert sorted(asked) == sorted(QUESTIONS)
-    assert GRADED == list(PREFIX)
-    for name, prefix in PREFIX.items():
-        questions = [exercise.question for exercise in builder.exercises(name)]
-        assert len(questions) >= 3 and all(q.startswith(prefix + "_") for q in questions), name
+    for entry in MANIFEST.student():
+        assert [question for question, _s, _t in exercise_pairs(entry.name)] == list(entry.questions), entry.name
 
 
 def test_student_cells_are_open_and_solutions_differ():
-    for exercise in builder.exercises():
-        assert "..." in exercise.student, exercise.question
-        assert exercise.solution_lines(), f"{exercise.question}: the solution adds nothing"
-        assert "..." not in exercise.solution, exercise.question
+    for question, student, solution in ALL_PAIRS:
+        assert "..." in student, question
+        assert solution_lines(student, solution), f"{question}: the solution adds nothing"
+        assert "..." not in solution, question
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
 def test_student_notebooks_hold_no_solution(path):
     sources = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
-    for exercise in builder.exercises():
-        for line in exercise.solution_lines():
-            assert line not in sources, f"{path.name} shows the solution of {exercise.question}: {line!r}"
+    for question, student, solution in ALL_PAIRS:
+        for line in solution_lines(student, solution):
+            assert line not in sources, f"{path.name} shows the solution of {question}: {line!r}"
 
 
 def test_instructor_edition_is_the_student_edition_plus_banner_and_solutions(edition):
     for lang in FOLDERS:
         assert sorted(p.name for p in (edition / lang).glob("*.ipynb")) == sorted(
-            [p.name for p in FOLDERS[lang].glob("*.ipynb")] + [f"{n}.ipynb" for n in builder.TEACHER_NOTEBOOKS])
+            [p.name for p in FOLDERS[lang].glob("*.ipynb")] + [f"{n}.ipynb" for n in TEACHER])
         for student_path in sorted(FOLDERS[lang].glob("*.ipynb")):
             student = nbformat.read(student_path, as_version=4).cells
             instructor = nbformat.read(edition / lang / student_path.name, as_version=4).cells
             banner = {"en": "Instructor edition: contains solutions", "it": "Edizione per il docente"}[lang]
             assert banner in instructor[0].source
             assert len(instructor) == len(student) + 1
-            solved = {exercise.question for exercise in builder.exercises(student_path.stem)}
+            solved = set(MANIFEST.entry(student_path.stem).questions)
             for mine, theirs in zip(instructor[1:], student):
                 question = re.search(r'^check\("(\w+)"', theirs.source, re.M) if theirs.cell_type == "code" else None
                 if question:
@@ -90,7 +108,7 @@ def test_make_instructor_writes_the_edition_and_git_ignores_it():
 @pytest.mark.parametrize("name", GRADED)
 def test_solutions_pass_every_check(edition, name, lang, tmp_path):
     _notebook, checks = run_notebook(edition / lang / f"{name}.ipynb", tmp_path)
-    assert len(checks) == len(builder.exercises(name)), f"{name}: {len(checks)} checks shown"
+    assert len(checks) == len(MANIFEST.entry(name).questions), f"{name}: {len(checks)} checks shown"
     right = i18n.t("answer_right", lang)
     for html in checks:
         assert "✔" in html and right in html, f"{name} ({lang}): {html}"

@@ -1,5 +1,6 @@
 """Every teaching notebook, English (notebooks/) and Italian (notebooks/it/), runs top to bottom in a
-fresh kernel, is committed clean, and is what tools/build_notebooks.py writes."""
+fresh kernel, is committed clean, is what `make notebooks` builds from notebooks/src/, and is the one
+notebooks/manifest.yml lists (title, time, questions)."""
 import importlib.util
 import json
 import re
@@ -12,10 +13,21 @@ import pytest
 from conftest import run_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = {"en": ROOT / "notebooks", "it": ROOT / "notebooks" / "it"}
+
+
+def load_builder():
+    """tools/build_notebooks.py as a module (the manifest reader and the builder)."""
+    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_notebooks", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+MANIFEST = load_builder().load_manifest()
+FOLDERS = {lang: ROOT / folder for lang, folder in MANIFEST.student_folders.items()}
 NOTEBOOKS = [path for folder in FOLDERS.values() for path in sorted(folder.glob("*.ipynb"))]
-EXPECTED = ["00_start_here", "01_costs", "02_legal_risks", "03_tradeoff_explorer", "04_contract_clauses",
-            "05_case_study", "06_uncertainty"]
+EXPECTED = [entry.name for entry in MANIFEST.student()]
 # What the first and the last cell of every notebook must say, per language.
 SHAPE = {"en": {"objectives": "**You will:**", "time": "**Time:**", "restart": "Restart",
                 "recap": "## Recap", "questions": "**Questions.**"},
@@ -30,15 +42,6 @@ def lang_of(path: Path) -> str:
 
 def label(path: Path) -> str:
     return f"{lang_of(path)}-{path.stem}"
-
-
-def load_builder():
-    """tools/build_notebooks.py as a module (for the exercises it defines)."""
-    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_notebooks", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def code_cells(path: Path) -> list[str]:
@@ -74,6 +77,47 @@ def test_notebooks_match_their_source():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_notebooks.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("entry", MANIFEST.student(), ids=lambda entry: entry.name)
+@pytest.mark.parametrize("lang", FOLDERS)
+def test_notebook_matches_its_manifest_entry(entry, lang):
+    """The first heading holds the manifest's title, the time line its minutes; the checks asked are its questions."""
+    notebook = nbformat.read(FOLDERS[lang] / f"{entry.name}.ipynb", as_version=4)
+    first = notebook.cells[0].source
+    assert first.splitlines()[0].startswith("# ") and entry.title[lang] in first.splitlines()[0]
+    unit = {"en": "minutes", "it": "minuti"}[lang]
+    assert f"{SHAPE[lang]['time']} {entry.minutes} {unit}" in first
+    asked = [re.search(r'^check\("(\w+)"', cell.source, re.M).group(1) for cell in notebook.cells
+             if cell.cell_type == "code" and re.search(r'^check\("(\w+)"', cell.source, re.M)]
+    assert asked == list(entry.questions)
+
+
+def test_every_question_is_asked_once_across_the_manifest():
+    from toolkit.exercises import QUESTIONS
+
+    asked = [question for entry in MANIFEST.entries for question in entry.questions]
+    assert sorted(asked) == sorted(QUESTIONS)
+
+
+def test_toolkit_holds_no_notebook_text():
+    """What a notebook prints lives in its source: no notebook-specific strings in toolkit/i18n.py."""
+    from toolkit.i18n import STRINGS
+
+    assert not [key for key in STRINGS if key.startswith("nb_")]
+
+
+@pytest.mark.parametrize("name", [entry.name for entry in MANIFEST.entries if len(entry.languages) > 1])
+def test_italian_source_code_matches_english(name):
+    """In the sources too (solutions included): code cells identical apart from the LANG line."""
+    import jupytext
+
+    english, italian = (jupytext.read(ROOT / "notebooks" / "src" / lang / f"{name}.md", fmt="md:myst") for lang in FOLDERS)
+    assert [(c.cell_type, c.metadata.get("tags")) for c in italian.cells] == \
+        [(c.cell_type, c.metadata.get("tags")) for c in english.cells]
+    for en, it in zip(english.cells, italian.cells):
+        if en.cell_type == "code":
+            assert it.source == en.source.replace('LANG = "en"', 'LANG = "it"'), en.source[:80]
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -123,7 +167,7 @@ def test_notebook_runs_clean(path, tmp_path):
     lang = lang_of(path)
     _notebook, checks = run_notebook(path, tmp_path)
     # Every graded question answers (unanswered: a hint, never an exception), and none is answered yet.
-    assert len(checks) == len(load_builder().exercises(path.stem))
+    assert len(checks) == len(MANIFEST.entry(path.stem).questions)
     assert not any("✔" in html for html in checks), f"{path.name}: a student notebook holds a right answer"
     if path.stem == "05_case_study":
         exported = {p.name for p in (tmp_path / "exports" / "case_study").iterdir()}
@@ -151,15 +195,6 @@ def test_display_format_sets_the_table_number_format():
     assert i18n.table_number(1234567.0, "it") == "1.234.567" and i18n.table_number(-0.0) == "0"
     with pytest.raises(ValueError, match="lang"):
         i18n.display_format("fr")
-
-
-def test_notebook_texts_are_in_both_languages():
-    from toolkit.i18n import STRINGS
-
-    keys = [key for key in STRINGS if key.startswith("nb_")]
-    assert keys
-    for key in keys:
-        assert STRINGS[key]["en"] and STRINGS[key]["it"] and STRINGS[key]["en"] != STRINGS[key]["it"], key
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=label)

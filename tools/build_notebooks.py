@@ -176,10 +176,15 @@ def notebook_map(manifest: Manifest, lang: str, here: Entry) -> str:
     return "\n".join(rows)
 
 
-def cell_digest(cells) -> str:
-    """What a notebook's content is, for telling a hand edit: cell types and texts (not outputs)."""
-    content = [[cell.cell_type, cell.source] for cell in cells]
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+def cell_digests(cells) -> dict[str, str]:
+    """What each cell says, by id, for telling a hand edit (outputs and execution counts do not count)."""
+    return {cell.get("id", ""): hashlib.sha1(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:12]
+            for cell in cells}
+
+
+def _base_id(entry: Entry, source_cell) -> str:
+    """A cell's id before de-duplication: from its text in the source, never from its position."""
+    return f"{entry.name[:2]}-{hashlib.sha1(source_cell.source.encode()).hexdigest()[:8]}"
 
 
 def build(manifest: Manifest, entry: Entry, lang: str, instructor_folder: Path | None = None) -> nbformat.NotebookNode:
@@ -201,7 +206,7 @@ def build(manifest: Manifest, entry: Entry, lang: str, instructor_folder: Path |
         if ("solution" in tags and not instructor) or ("exercise" in tags and instructor):
             continue
         # The id: the cell's text in the source, so that no other cell's id moves when one changes.
-        base = f"{entry.name[:2]}-{hashlib.sha1(cell.source.encode()).hexdigest()[:8]}"
+        base = _base_id(entry, cell)
         seen[base] = seen.get(base, 0) + 1
         cell_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         text = cell.source
@@ -217,9 +222,9 @@ def build(manifest: Manifest, entry: Entry, lang: str, instructor_folder: Path |
                 made.metadata["tags"] = tags
         notebook.cells.append(made)
     notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"},
-                         "smm_toolkit": {"source": source.relative_to(ROOT).as_posix(),
-                                         "digest": cell_digest(notebook.cells),
-                                         "note": "Built by `make notebooks` from the source above: edit the source."}}
+                         "smm_toolkit": {"note": "Built by `make notebooks` from this source: edit the source.",
+                                         "source": source.relative_to(ROOT).as_posix(),
+                                         "cells": cell_digests(notebook.cells)}}
     return notebook
 
 
@@ -239,28 +244,32 @@ def hand_edit(path: Path) -> nbformat.NotebookNode | None:
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook is reported, not overwritten
         raise BuildError(f"{_shown(path)} is not a readable notebook ({exc}); move it away, then build "
                          "again") from None
-    recorded = existing.metadata.get("smm_toolkit", {}).get("digest")
-    return None if recorded == cell_digest(existing.cells) else existing
+    recorded = existing.metadata.get("smm_toolkit", {}).get("cells")
+    return None if recorded == cell_digests(existing.cells) else existing
 
 
-def _changed_cells(edited, built) -> tuple[list, list, list]:
-    """(cells changed in place, ids only in the edited notebook, ids only in the built one)."""
-    built_by_id = {cell.id: cell for cell in built.cells}
-    edited_ids = {cell.get("id") for cell in edited.cells}
-    changed = [(cell, built_by_id[cell.id]) for cell in edited.cells
-               if cell.get("id") in built_by_id and cell.source != built_by_id[cell.id].source]
-    added = [cell.get("id") or "(no id)" for cell in edited.cells if cell.get("id") not in built_by_id]
-    removed = [cell_id for cell_id in built_by_id if cell_id not in edited_ids]
+def _changed_cells(edited) -> tuple[list, list, list]:
+    """The hand edits: (cells changed in place, ids of cells added, ids of cells removed) since the build."""
+    recorded = edited.metadata.get("smm_toolkit", {}).get("cells") or {}
+    now = cell_digests(edited.cells)
+    changed = [cell for cell in edited.cells if cell.get("id") in recorded and now[cell.id] != recorded[cell.id]]
+    added = [cell.get("id") or "(no id)" for cell in edited.cells if cell.get("id") not in recorded]
+    removed = [cell_id for cell_id in recorded if cell_id not in now]
     return changed, added, removed
 
 
 def describe_edit(path: Path, edited, built, source: Path) -> str:
-    changed, added, removed = _changed_cells(edited, built)
+    changed, added, removed = _changed_cells(edited)
+    built_by_id = {cell.id: cell for cell in built.cells}
     lines = [f"{_shown(path)} was edited by hand since it was built: nothing was written."]
-    for cell, original in changed:
-        lines.append(f"  changed cell {cell.id} ({cell.cell_type}):")
+    for cell in changed:
+        lines.append(f"  changed cell {cell.id} ({cell.cell_type}), against what the source gives now:")
+        original = built_by_id.get(cell.id)
+        if original is None:
+            lines.append("    (this cell was changed in the source too: merge the two by hand)")
+            continue
         lines += [f"    {line}" for line in difflib.unified_diff(original.source.splitlines(),
-                                                                 cell.source.splitlines(), lineterm="", n=0)][2:]
+                                                                 cell.source.splitlines(), lineterm="", n=0)][3:]
     if added:
         lines.append(f"  new cells: {', '.join(added)}")
     if removed:
@@ -277,20 +286,24 @@ def adopt(manifest: Manifest, entry: Entry, lang: str, edited, built, instructor
     """Copy the cells changed by hand in a written notebook back into its Markdown source."""
     source = source_path(entry.name, lang)
     output = output_path(manifest, entry, lang, instructor_folder)
-    changed, added, removed = _changed_cells(edited, built)
+    changed, added, removed = _changed_cells(edited)
     if added or removed:
         raise BuildError(f"{_shown(output)}: cells were added or removed by hand; --adopt only carries "
                          f"changed cells. Copy them into {_shown(source)} by hand.")
     text = source.read_text(encoding="utf-8")
     source_cells = {}
     for cell in jupytext.read(source, fmt="md:myst").cells:
-        source_cells.setdefault(f"{entry.name[:2]}-{hashlib.sha1(cell.source.encode()).hexdigest()[:8]}", cell)
+        source_cells.setdefault(_base_id(entry, cell), cell)
     back = {out: src for src, out in (
         (source_path(other.name, other_lang), output_path(manifest, other, other_lang, instructor_folder))
         for other in manifest.entries for other_lang in other.languages)}
-    for cell, _original in changed:
+    for cell in changed:
         original = source_cells.get(cell.id.rsplit("-", 1)[0] if cell.id.count("-") > 1 else cell.id)
-        if original is None or MAP_MARKER in original.source or text.count(original.source) != 1:
+        if original is not None and MAP_MARKER in original.source:
+            raise BuildError(f"{_shown(output)}: cell {cell.id} holds the map of the lab, which is made from "
+                             f"notebooks/manifest.yml: change the manifest, or the rest of the cell in "
+                             f"{_shown(source)}, by hand")
+        if original is None or text.count(original.source) != 1:
             raise BuildError(f"{_shown(output)}: cell {cell.id} cannot be found once in "
                              f"{_shown(source)}; copy the edit by hand")
         new = cell.source
@@ -353,7 +366,7 @@ def run(check: bool = False, force: bool = False, adopt_edits: bool = False, ins
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         by_hand = None if force else hand_edit(path)
-        if by_hand is not None and cell_digest(by_hand.cells) != cell_digest(built.cells):
+        if by_hand is not None and cell_digests(by_hand.cells) != cell_digests(built.cells):
             if adopt_edits and not check:
                 out(f"carried the hand edit of {_shown(path)} into "
                     f"{_shown(adopt(manifest, entry, lang, by_hand, built, instructor_folder))}")
