@@ -21,7 +21,8 @@ from dataclasses import replace
 import numpy as np
 
 import toolkit
-from toolkit.model import _PER_SERVICE, UNCERTAIN_INPUTS, _compute, _draw_factors, _money, _prepare, _with_factors
+from toolkit.model import _compute, _money, _prepare
+from toolkit.whatif import _PER_SERVICE, PERCENTILES, UNCERTAIN_INPUTS, _draw_factors, _with_factors
 
 DRAWS = 100_000
 RUNS = 3
@@ -61,7 +62,7 @@ def loop_simulate(data, scenario, draws, seed=0):
         nets.append(net)
         wins.append(outsource)
     nets, wins = np.array(nets), np.array(wins)
-    return wins.mean(axis=0), np.percentile(nets, toolkit.model.PERCENTILES, axis=0)
+    return wins.mean(axis=0), np.percentile(nets, PERCENTILES, axis=0)
 
 
 def check_same_model(data, scenario, draws=500):

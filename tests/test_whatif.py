@@ -18,8 +18,8 @@ from matplotlib.figure import Figure  # noqa: E402
 import toolkit  # noqa: E402
 from toolkit import RISK_BANDS, DataError, Scenario, evaluate, plots, sensitivity, simulate  # noqa: E402
 from toolkit.i18n import t  # noqa: E402
-from toolkit.model import (_PER_SERVICE, PERCENTILES, UNCERTAIN_INPUTS, _compute, _draw_factors,  # noqa: E402
-                           _prepare, _with_factors)
+from toolkit.model import _compute, _prepare  # noqa: E402
+from toolkit.whatif import _PER_SERVICE, PERCENTILES, UNCERTAIN_INPUTS, _draw_factors, _with_factors  # noqa: E402
 
 FACTORS = ["min_factor", "mode_factor", "max_factor"]
 

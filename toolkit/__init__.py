@@ -17,9 +17,10 @@ imported here, so ``import toolkit`` stays light (no matplotlib, no ipywidgets).
 """
 from .data import DataError, Dataset, load_dataset, with_profile
 from .doctor import doctor  # cheap: the standard library only; each check imports what it needs
-from .model import (RECOMMENDATIONS, RISK_BANDS, PortfolioSummary, Scenario, ScenarioFileError, Simulation,
-                    best_clause_set, break_even, breakdown, clause_value, evaluate, portfolio, sensitivity, simulate,
-                    sweep)
+from .model import (RECOMMENDATIONS, PortfolioSummary, best_clause_set, break_even, breakdown, clause_value, evaluate,
+                    portfolio, sweep)
+from .scenario import RISK_BANDS, Scenario, ScenarioFileError
+from .whatif import Simulation, sensitivity, simulate
 
 __all__ = [
     "DataError", "Dataset", "load_dataset", "with_profile",

@@ -14,7 +14,8 @@ import pandas as pd
 from .data import DataError, load_dataset
 from .doctor import add_arguments as _doctor_arguments  # not `from . import doctor`: that is the function
 from .doctor import run as _run_doctor
-from .model import Scenario, evaluate, portfolio
+from .model import evaluate, portfolio
+from .scenario import Scenario
 
 SHOWN = ["inhouse_cost", "outsourced_cost", "savings", "inherent_risk", "residual_risk", "risk_band",
          "expected_legal_loss", "net_benefit", "recommendation"]

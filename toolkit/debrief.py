@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .data import Dataset
-from .model import Scenario, evaluate
+from .model import evaluate
+from .scenario import Scenario
 
 __all__ = ["debrief", "Debrief"]
 

@@ -19,7 +19,8 @@ from typing import Any, Callable
 from . import i18n
 from .data import load_dataset
 from .i18n import t
-from .model import Scenario, best_clause_set, break_even, breakdown, evaluate, sweep
+from .model import best_clause_set, break_even, breakdown, evaluate, sweep
+from .scenario import Scenario
 
 __all__ = ["check", "QUESTIONS", "Feedback", "reference_answer"]
 

@@ -21,7 +21,9 @@ import pandas as pd
 from . import i18n
 from .data import Dataset
 from .i18n import t
-from .model import SCENARIO_SCHEMA_VERSION, Scenario, breakdown, evaluate, sensitivity, simulate
+from .model import breakdown, evaluate
+from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
+from .whatif import sensitivity, simulate
 
 __all__ = ["checklist", "export_decision", "export_report", "report_tables", "REPORT_SHEETS"]
 

@@ -116,303 +116,226 @@ impact only with the tables, EUR per risk point only with that rule). It reports
 benefit of each service and of all of them together (**total**) at the low and the high
 value; the **swing** = |high - low| ranks the inputs (the tornado chart). Where to stop
 outsourcing as volume or horizon changes is the **break-even** (`sweep`, `break_even`).
+
+The code: this module is the engine (sections 1 to 5, with `sweep` and `break_even`);
+`toolkit.scenario` holds the inputs and their file format; `toolkit.whatif` sections 6 and 7.
 """
 from __future__ import annotations
 
-import contextlib
-import difflib
 import itertools
-import json
 import math
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from .data import Dataset
+from .scenario import RISK_BANDS, Scenario
 
-__all__ = ["Scenario", "evaluate", "breakdown", "portfolio", "best_clause_set", "PortfolioSummary",
-           "clause_value", "sweep", "break_even", "simulate", "Simulation", "sensitivity",
-           "UNCERTAIN_INPUTS", "PERCENTILES",
-           "RISK_BANDS", "RECOMMENDATIONS", "SCENARIO_SCHEMA_VERSION", "SCENARIO_JSON_SCHEMA", "ScenarioFileError"]
+__all__ = ["evaluate", "breakdown", "portfolio", "PortfolioSummary", "best_clause_set", "clause_value", "sweep",
+           "break_even", "RECOMMENDATIONS"]
 
-RISK_BANDS = ("low", "medium", "high", "critical")
 RECOMMENDATIONS = ("outsource", "outsource_with_clauses", "keep_in_house")
-SCENARIO_SCHEMA_VERSION = 1
-SCENARIO_MAX_BYTES = 1_000_000  # a scenario file is a few hundred bytes
-
-# The scenario file format, as a JSON Schema (draft 2020-12), for people and other tools.
-# The toolkit checks files with Scenario's own validation, which says the same in words.
-SCENARIO_JSON_SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "SMM outsourcing scenario",
-    "description": "The inputs of one decision (toolkit.Scenario). Missing fields take their defaults; a file "
-                   "without schema_version is read as the current version.",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "schema_version": {"const": SCENARIO_SCHEMA_VERSION},
-        "profile": {"type": "string", "minLength": 1, "description": "an id of profiles.csv"},
-        "services": {"oneOf": [{"type": "null"}, {"type": "array", "minItems": 1, "uniqueItems": True,
-                                                  "items": {"type": "string", "minLength": 1}}],
-                     "description": "ids of services.csv; null for all of them"},
-        "volume": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-        "horizon_months": {"type": "integer", "minimum": 1, "maximum": 120},
-        "salary_multiplier": {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
-        "fee_multiplier": {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
-        "management_hours": {"type": "number", "minimum": 0, "maximum": 200},
-        "transition_months": {"type": "number", "minimum": 0, "maximum": 24},
-        "clauses": {"type": "array", "uniqueItems": True, "items": {"type": "string", "minLength": 1},
-                    "description": "ids of clauses.csv"},
-        "risk_appetite": {"enum": ["low", "medium", "high", "critical"]},
-        "eur_per_risk_point": {"oneOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1_000_000}]},
-    },
-}
 
 
-class ScenarioFileError(ValueError):
-    """A scenario file that cannot be read or is not a valid scenario.
+def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
+    """One row per service in scope: costs, savings, risk and the recommendation.
 
-    ``path`` is the file and ``problem`` what is wrong; ``str(error)`` says both.
+    Columns (EUR over the horizon unless said): ``inhouse_cost``, ``fee``,
+    ``clause_premium``, ``vendor_management``, ``transition``, ``drafting``,
+    ``outsourced_cost``, ``savings``, ``inherent_risk`` and ``residual_risk`` (0-25, the
+    worst legal area), ``risk_band``, ``within_appetite``, ``inherent_legal_loss``,
+    ``expected_legal_loss``, ``net_benefit``, ``recommendation``, ``reason`` (a short
+    code: ``risk_above_appetite``, ``not_worth_it`` or ``worth_it``), ``clauses_applied``.
+    The formulas are in this module's docstring (``toolkit.model.__doc__``).
     """
+    scenario = scenario or Scenario()
+    inp = _prepare(dataset, scenario)
+    result = _compute(inp, inp.base_mask)
+    months = inp.months
+    protects = result["protects"]
+    recommendation = np.where(~result["outsource"], "keep_in_house",
+                              np.where(protects.any(axis=1), "outsource_with_clauses", "outsource"))
+    reason = np.where(~result["within"], "risk_above_appetite",
+                      np.where(result["net"] > 0, "worth_it", "not_worth_it"))
+    table = pd.DataFrame({
+        "inhouse_cost": inp.inhouse_cost,
+        "fee": inp.fee * months,
+        "clause_premium": result["premium"] * months,
+        "vendor_management": inp.management * months,
+        "transition": inp.transition,
+        "drafting": result["drafting"],
+        "outsourced_cost": result["outsourced"],
+        "savings": result["savings"],
+        "inherent_risk": result["inherent_risk"],
+        "residual_risk": result["residual_risk"],
+        "risk_band": [RISK_BANDS[r] for r in result["band_rank"]],
+        "within_appetite": result["within"],
+        "inherent_legal_loss": result["inherent_area_loss"].sum(axis=1),
+        "expected_legal_loss": result["legal_loss"],
+        "net_benefit": result["net"],
+        "recommendation": recommendation,
+        "reason": reason,
+        "clauses_applied": [", ".join(c for c, on in zip(inp.clause_ids, row) if on) for row in protects],
+    }, index=pd.Index(inp.services, name="service_id"))
+    return table
 
-    def __init__(self, path, problem: str):
-        self.path, self.problem = Path(path), problem
-        super().__init__(f"{path}: {problem}")
+
+def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
+    """One row per exposed (service, legal area) pair: scores before and after the clauses.
+
+    Columns: ``likelihood``, ``impact``, ``inherent_score``, ``residual_likelihood``,
+    ``residual_impact``, ``residual_score``, ``risk_band`` (of the residual score),
+    ``annual_probability``, ``loss_if_it_happens`` (EUR), ``expected_loss`` (EUR over
+    the horizon), ``inherent_expected_loss``, ``clauses`` (the adopted clauses that act
+    on this area), ``provision``.
+    """
+    scenario = scenario or Scenario()
+    inp = _prepare(dataset, scenario)
+    result = _compute(inp, inp.base_mask)
+    acting = (inp.like_steps + inp.impact_steps > 0) & inp.base_mask[:, None]  # clauses x areas
+    rows = []
+    for i, service in enumerate(inp.services):
+        for j, area in enumerate(inp.areas):
+            if not inp.exposed[i, j]:
+                continue
+            res_like, res_impact = result["res_like"][i, j], result["res_impact"][i, j]
+            rows.append({
+                "service_id": service, "area_id": area,
+                "likelihood": inp.likelihood[i, j], "impact": inp.impact[i, j],
+                "inherent_score": result["inherent_score"][i, j],
+                "residual_likelihood": res_like, "residual_impact": res_impact,
+                "residual_score": result["residual_score"][i, j],
+                "risk_band": RISK_BANDS[_band_rank(np.array([result["residual_score"][i, j]]), inp.band_edges)[0]],
+                "annual_probability": inp.probability[res_like],
+                "loss_if_it_happens": inp.loss[res_impact],
+                "expected_loss": result["area_loss"][i, j],
+                "inherent_expected_loss": result["inherent_area_loss"][i, j],
+                "clauses": ", ".join(c for c, on in zip(inp.clause_ids, acting[:, j]) if on),
+                "provision": dataset.exposure.loc[(service, area), "provision"],
+            })
+    return pd.DataFrame(rows).set_index(["service_id", "area_id"])
 
 
-def _finite_number(value) -> bool:
-    """An int or float (not a bool) that is finite; False, not an error, for a huge int."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int with hundreds of digits, from a hand-edited file
-        return False
+def best_clause_set(dataset: Dataset, scenario: Scenario | None = None) -> tuple[tuple[str, ...], float]:
+    """The clause set with the highest decision's net benefit, and that value (section 5).
+
+    Every subset of the dataset's clauses is tried; the scenario's own ``clauses`` field is
+    ignored. Ties go to the smaller set, then to the first in alphabetical order.
+    """
+    scenario = scenario or Scenario()
+    inp = _prepare(dataset, scenario)
+    best, best_value = (), -math.inf
+    count = len(inp.clause_ids)
+    for size in range(count + 1):
+        for subset in itertools.combinations(range(count), size):
+            mask = np.zeros(count, dtype=bool)
+            mask[list(subset)] = True
+            value = _decision_value(_compute(inp, mask))
+            if value > best_value + 1e-6:  # strictly better: ties keep the smaller, earlier set
+                best, best_value = tuple(inp.clause_ids[k] for k in subset), value
+    return tuple(sorted(best)), best_value
 
 
-def _unique_keys(pairs):
-    """object_pairs_hook for json.loads: a key written twice in a hand-edited file is an error."""
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"Scenario field '{key}' appears twice; expected each field once")
-        seen[key] = value
-    return seen
+MONEY_COLUMNS = ["inhouse_cost", "fee", "clause_premium", "vendor_management", "transition", "drafting",
+                 "outsourced_cost", "savings", "inherent_legal_loss", "expected_legal_loss", "net_benefit"]
+
+
+def portfolio(dataset: Dataset, scenario: Scenario | None = None) -> PortfolioSummary:
+    """Totals for the scenario and the clause set that serves it best."""
+    scenario = scenario or Scenario()
+    evaluation = evaluate(dataset, scenario)
+    best, best_value = best_clause_set(dataset, scenario)
+    best_scenario = scenario.replace(clauses=best)
+    outsourced = evaluation.recommendation != "keep_in_house"
+    return PortfolioSummary(
+        scenario=scenario,
+        totals=evaluation[MONEY_COLUMNS].sum(),
+        decision_net_benefit=float(evaluation.loc[outsourced, "net_benefit"].sum()),
+        counts=evaluation.recommendation.value_counts().reindex(list(RECOMMENDATIONS), fill_value=0),
+        best_clauses=best,
+        best_net_benefit=best_value,
+        evaluation=evaluation,
+        best_evaluation=evaluate(dataset, best_scenario),
+    )
 
 
 @dataclass(frozen=True)
-class Scenario:
-    """The inputs of one decision, validated. Every field has a default.
+class PortfolioSummary:
+    """Totals over the services in scope, and the best clause set.
 
-    profile: id of a company profile (``profiles.csv``).
-    services: ids of the services in scope; ``None`` means all of them.
-    volume: multiplier on the profile's activity volume (1.0 = as the profile says).
-    horizon_months: length of the contract, 1 to 120 months.
-    salary_multiplier: multiplier on the gross salary of the person who would run the services
-        in house (1.0 = as the profile says); managing a supplier stays at the profile's salary.
-    fee_multiplier: multiplier on the suppliers' fees (1.0 = as in ``costs.csv``).
-    management_hours: staff hours a month spent managing the supplier of each outsourced
-        service (default 1.5: about 3 hours a week over 9 services, within the 2-4 hours a
-        week of vendor governance in shared/domain.md, an assumption).
-    transition_months: months the firm pays the supplier while still running the service
-        itself (the one-off transition cost; default 1, an assumption).
-    clauses: ids of the contract clauses adopted (``clauses.csv``).
-    risk_appetite: the highest risk band the firm accepts for an outsourced service.
-    eur_per_risk_point: ``None`` monetises risk with the likelihood and impact tables;
-        a number (EUR a year per point of residual score) uses that simpler rule.
+    totals: sums of the money columns of :func:`evaluate` over all services in scope.
+    decision_net_benefit: net benefit of the services recommended for outsourcing.
+    counts: number of services per recommendation.
+    best_clauses / best_net_benefit: the clause set that maximises the decision's net
+    benefit with every outsourced service within the risk appetite, and that value.
+    evaluation: the scenario's table; best_evaluation: the same with the best clauses.
     """
 
-    profile: str = "small"
-    services: tuple[str, ...] | None = None
-    volume: float = 1.0
-    horizon_months: int = 24
-    salary_multiplier: float = 1.0
-    fee_multiplier: float = 1.0
-    management_hours: float = 1.5
-    transition_months: float = 1.0
-    clauses: tuple[str, ...] = ()
-    risk_appetite: str = "medium"
-    eur_per_risk_point: float | None = None
+    scenario: Scenario
+    totals: pd.Series
+    decision_net_benefit: float
+    counts: pd.Series
+    best_clauses: tuple[str, ...]
+    best_net_benefit: float
+    evaluation: pd.DataFrame = field(repr=False)
+    best_evaluation: pd.DataFrame = field(repr=False)
 
-    def __post_init__(self):
-        def fail(name, expected, value):
-            shown = repr(value)
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."  # a hand-edited file can hold anything
-            raise ValueError(f"Scenario field '{name}': expected {expected}, got {shown}")
 
-        def id_tuple(name, value, allow_none):
-            if value is None and allow_none:
-                return None
-            if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
-                fail(name, "a list of ids", value)
-            if not all(isinstance(item, str) and item for item in value):
-                fail(name, "a list of ids (text)", value)
-            if len(set(value)) != len(value):
-                fail(name, "each id once", value)
-            # Sorted so that two scenarios with the same ids are equal and hash alike.
-            return tuple(sorted(value))
+def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
+    """What each clause costs and what risk it removes, on top of the scenario's clauses.
 
-        if not isinstance(self.profile, str) or not self.profile:
-            fail("profile", "a profile id such as 'small'", self.profile)
-        object.__setattr__(self, "services", id_tuple("services", self.services, allow_none=True))
-        if self.services is not None and not self.services:
-            fail("services", "at least one service (or None for all)", self.services)
-        object.__setattr__(self, "clauses", id_tuple("clauses", self.clauses, allow_none=False))
-        for name, low, high in (("volume", 0.0, 100.0), ("salary_multiplier", 0.0, 10.0),
-                                ("fee_multiplier", 0.0, 10.0), ("management_hours", 0.0, 200.0),
-                                ("transition_months", 0.0, 24.0)):
-            value = getattr(self, name)
-            if not _finite_number(value):
-                fail(name, f"a number from {low:g} to {high:g}", value)
-            if not low <= value <= high or (name in ("volume", "salary_multiplier", "fee_multiplier") and value == 0):
-                fail(name, f"a number above 0 and at most {high:g}" if name in (
-                    "volume", "salary_multiplier", "fee_multiplier") else f"a number from {low:g} to {high:g}", value)
-            object.__setattr__(self, name, float(value))
-        months = self.horizon_months
-        if not _finite_number(months) or months != int(months) or not 1 <= months <= 120:
-            fail("horizon_months", "a whole number of months from 1 to 120", months)
-        object.__setattr__(self, "horizon_months", int(months))
-        if self.risk_appetite not in RISK_BANDS:
-            fail("risk_appetite", f"one of {', '.join(RISK_BANDS)}", self.risk_appetite)
-        if self.eur_per_risk_point is not None:
-            value = self.eur_per_risk_point
-            if not _finite_number(value) or not (0 <= value <= 1e6):
-                fail("eur_per_risk_point", "None or a number of EUR from 0 to 1,000,000", value)
-            object.__setattr__(self, "eur_per_risk_point", float(value))
+    One row per clause of the dataset: ``cost`` (EUR over the horizon: fee premiums plus
+    drafting, over all services in scope), ``risk_removed`` (EUR: the fall in total expected
+    legal loss), ``value`` (= risk_removed - cost), ``adopted`` (in the scenario). For a
+    clause already adopted the figures compare the scenario with and without it; for the
+    others, with and without adding it. Every service in scope counts, outsourced or not.
+    """
+    scenario = scenario or Scenario()
+    inp = _prepare(dataset, scenario)
+    rows = []
+    for k, clause in enumerate(inp.clause_ids):
+        without, with_ = inp.base_mask.copy(), inp.base_mask.copy()
+        without[k], with_[k] = False, True
+        a, b = _compute(inp, without), _compute(inp, with_)
+        cost = float(b["outsourced"].sum() - a["outsourced"].sum())
+        removed = float(a["legal_loss"].sum() - b["legal_loss"].sum())
+        rows.append({"clause_id": clause, "cost": cost, "risk_removed": removed, "value": removed - cost,
+                     "adopted": bool(inp.base_mask[k])})
+    return pd.DataFrame(rows).set_index("clause_id")
 
-    def replace(self, **changes) -> "Scenario":
-        """A copy with some fields changed (validated again)."""
-        return Scenario(**{**self.to_dict(), **changes})
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["services"] = None if self.services is None else list(self.services)
-        data["clauses"] = list(self.clauses)
-        return data
+def sweep(dataset: Dataset, scenario: Scenario | None, field_name: str, values, column: str = "savings"
+          ) -> pd.DataFrame:
+    """``column`` of :func:`evaluate` for each value of one Scenario field.
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "Scenario":
-        """Build from a dict of fields (unknown keys are an error, missing keys take defaults).
+    Rows: the values (index named after the field); columns: the services in scope.
+    Example: ``sweep(data, scenario, "horizon_months", range(1, 61))``.
+    """
+    scenario = scenario or Scenario()
+    rows = {value: evaluate(dataset, scenario.replace(**{field_name: value}))[column] for value in values}
+    table = pd.DataFrame(rows).T
+    table.index.name = field_name
+    return table
 
-        An optional ``"schema_version"`` key must be :data:`SCENARIO_SCHEMA_VERSION` (a file
-        written by an older or newer toolkit is refused rather than misread); without it the
-        dict is read as the current version (a hand-written file).
-        """
-        if not isinstance(data, dict):
-            kind = {list: "a list", str: "a text", int: "a number", float: "a number", bool: "true or false",
-                    type(None): "null"}.get(type(data), type(data).__name__)
-            raise ValueError(f"a scenario must be a JSON object of fields ({{\"profile\": ...}}), got {kind}")
-        if "schema_version" in data:
-            version = data["schema_version"]
-            if isinstance(version, bool) or not isinstance(version, int) or version != SCENARIO_SCHEMA_VERSION:
-                raise ValueError(f"Scenario field 'schema_version': version {version!r} is not supported; expected "
-                                 f"{SCENARIO_SCHEMA_VERSION} (a file written by another version of the toolkit?)")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known - {"schema_version"}, key=str)
-        if unknown:
-            guess = difflib.get_close_matches(str(unknown[0]), sorted(known), n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            raise ValueError(f"Scenario field '{unknown[0]}' is unknown{hint}; expected some of "
-                             f"{', '.join(sorted(known))}")
-        return cls(**{k: v for k, v in data.items() if k in known})
 
-    def to_json(self) -> str:
-        """The scenario as the text of a scenario file (versioned, see :data:`SCENARIO_JSON_SCHEMA`)."""
-        return json.dumps({"schema_version": SCENARIO_SCHEMA_VERSION, **self.to_dict()}, indent=2,
-                          ensure_ascii=False, allow_nan=False) + "\n"
+def break_even(curve: pd.DataFrame) -> pd.Series:
+    """Where each column of a :func:`sweep` first crosses zero (linear interpolation).
 
-    @classmethod
-    def from_json(cls, text: str) -> "Scenario":
-        """Parse the text of a scenario file (ValueError saying what is wrong, never eval)."""
-        if not text.strip():
-            raise ValueError("the file is empty; expected a JSON object such as {\"profile\": \"small\"}")
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as exc:
-            if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-                raise ValueError(f"not a valid JSON scenario: the text stops before the JSON is complete "
-                                 f"({exc.msg}); was the file cut short? Expected a whole JSON object ending "
-                                 "with '}'") from None
-            raise ValueError(f"not a valid JSON scenario: {exc.msg} (line {exc.lineno}, column {exc.colno}); expected "
-                             "a JSON object of scenario fields") from None
-        except RecursionError:
-            raise ValueError("not a valid JSON scenario: nested too deeply; expected a flat JSON object of scenario "
-                             "fields") from None
-        return cls.from_dict(data)
-
-    @classmethod
-    def load(cls, path) -> "Scenario":
-        """Read a scenario file written by :meth:`save` (or by hand).
-
-        Raises :class:`ScenarioFileError` (a ValueError) naming the file and the problem: not
-        found, larger than 1 MB (checked before parsing, reading at most 1 MB + 1 byte), not
-        UTF-8, not valid or truncated JSON, not an object, an unsupported ``schema_version``,
-        an unknown field or a field with a bad value. The file is only parsed as JSON: it is
-        never executed or unpickled.
-        """
-        path = Path(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read(SCENARIO_MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise ScenarioFileError(path, "scenario file not found") from None
-        except IsADirectoryError:
-            raise ScenarioFileError(path, "this is a folder; expected a scenario file (.json)") from None
-        except OSError as exc:
-            raise ScenarioFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
-        if len(raw) > SCENARIO_MAX_BYTES:
-            raise ScenarioFileError(path, "file is larger than 1 MB; a scenario file is a few hundred bytes")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ScenarioFileError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8 "
-                                          "JSON") from None
-        try:
-            return cls.from_json(text)
-        except ValueError as exc:
-            raise ScenarioFileError(path, str(exc)) from None
-
-    def save(self, path) -> Path:
-        """Write the scenario as a JSON file (versioned) and return its path.
-
-        Atomic: the text goes to a temporary file in the same folder, is flushed to disk and
-        then renamed over ``path``, so an existing file is either replaced whole or left as it
-        was; the temporary file never stays behind.
-        """
-        path = Path(path)
-        folder = path.parent
-        if not folder.is_dir():
-            raise ScenarioFileError(path, f"the folder '{folder}' does not exist; expected an existing folder")
-        text = self.to_json()
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o644)  # mkstemp makes it private; a shared scenario is readable
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        return path
-
-    def check(self, dataset: Dataset) -> None:
-        """Raise ValueError naming the field if an id is not in the dataset."""
-        if self.profile not in dataset.profiles.index:
-            raise ValueError(f"Scenario field 'profile': unknown profile '{self.profile}'; expected one of "
-                             f"{', '.join(dataset.profiles.index)}")
-        for name, table in (("services", dataset.services), ("clauses", dataset.clauses)):
-            for item in getattr(self, name) or ():
-                if item not in table.index:
-                    raise ValueError(f"Scenario field '{name}': unknown id '{item}'; expected some of "
-                                     f"{', '.join(table.index)}")
+    NaN where it never crosses within the values tried.
+    """
+    x = curve.index.to_numpy(dtype=float)
+    result = {}
+    for service, y in curve.items():
+        y = y.to_numpy(dtype=float)
+        found = np.nan
+        for i in range(1, len(y)):
+            if (y[i - 1] < 0) != (y[i] < 0):
+                found = x[i - 1] + (x[i] - x[i - 1]) * (0 - y[i - 1]) / (y[i] - y[i - 1])
+                break
+        result[service] = found
+    return pd.Series(result, name="break_even")
 
 
 # --- the computation -----------------------------------------------------------------------
@@ -610,363 +533,3 @@ def _decision_value(result: dict) -> float:
     """Net benefit of the services recommended for outsourcing (section 5)."""
     return float(result["net"][result["outsource"]].sum())
 
-
-def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
-    """One row per service in scope: costs, savings, risk and the recommendation.
-
-    Columns (EUR over the horizon unless said): ``inhouse_cost``, ``fee``,
-    ``clause_premium``, ``vendor_management``, ``transition``, ``drafting``,
-    ``outsourced_cost``, ``savings``, ``inherent_risk`` and ``residual_risk`` (0-25, the
-    worst legal area), ``risk_band``, ``within_appetite``, ``inherent_legal_loss``,
-    ``expected_legal_loss``, ``net_benefit``, ``recommendation``, ``reason`` (a short
-    code: ``risk_above_appetite``, ``not_worth_it`` or ``worth_it``), ``clauses_applied``.
-    The formulas are in this module's docstring (``toolkit.model.__doc__``).
-    """
-    scenario = scenario or Scenario()
-    inp = _prepare(dataset, scenario)
-    result = _compute(inp, inp.base_mask)
-    months = inp.months
-    protects = result["protects"]
-    recommendation = np.where(~result["outsource"], "keep_in_house",
-                              np.where(protects.any(axis=1), "outsource_with_clauses", "outsource"))
-    reason = np.where(~result["within"], "risk_above_appetite",
-                      np.where(result["net"] > 0, "worth_it", "not_worth_it"))
-    table = pd.DataFrame({
-        "inhouse_cost": inp.inhouse_cost,
-        "fee": inp.fee * months,
-        "clause_premium": result["premium"] * months,
-        "vendor_management": inp.management * months,
-        "transition": inp.transition,
-        "drafting": result["drafting"],
-        "outsourced_cost": result["outsourced"],
-        "savings": result["savings"],
-        "inherent_risk": result["inherent_risk"],
-        "residual_risk": result["residual_risk"],
-        "risk_band": [RISK_BANDS[r] for r in result["band_rank"]],
-        "within_appetite": result["within"],
-        "inherent_legal_loss": result["inherent_area_loss"].sum(axis=1),
-        "expected_legal_loss": result["legal_loss"],
-        "net_benefit": result["net"],
-        "recommendation": recommendation,
-        "reason": reason,
-        "clauses_applied": [", ".join(c for c, on in zip(inp.clause_ids, row) if on) for row in protects],
-    }, index=pd.Index(inp.services, name="service_id"))
-    return table
-
-
-def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
-    """One row per exposed (service, legal area) pair: scores before and after the clauses.
-
-    Columns: ``likelihood``, ``impact``, ``inherent_score``, ``residual_likelihood``,
-    ``residual_impact``, ``residual_score``, ``risk_band`` (of the residual score),
-    ``annual_probability``, ``loss_if_it_happens`` (EUR), ``expected_loss`` (EUR over
-    the horizon), ``inherent_expected_loss``, ``clauses`` (the adopted clauses that act
-    on this area), ``provision``.
-    """
-    scenario = scenario or Scenario()
-    inp = _prepare(dataset, scenario)
-    result = _compute(inp, inp.base_mask)
-    acting = (inp.like_steps + inp.impact_steps > 0) & inp.base_mask[:, None]  # clauses x areas
-    rows = []
-    for i, service in enumerate(inp.services):
-        for j, area in enumerate(inp.areas):
-            if not inp.exposed[i, j]:
-                continue
-            res_like, res_impact = result["res_like"][i, j], result["res_impact"][i, j]
-            rows.append({
-                "service_id": service, "area_id": area,
-                "likelihood": inp.likelihood[i, j], "impact": inp.impact[i, j],
-                "inherent_score": result["inherent_score"][i, j],
-                "residual_likelihood": res_like, "residual_impact": res_impact,
-                "residual_score": result["residual_score"][i, j],
-                "risk_band": RISK_BANDS[_band_rank(np.array([result["residual_score"][i, j]]), inp.band_edges)[0]],
-                "annual_probability": inp.probability[res_like],
-                "loss_if_it_happens": inp.loss[res_impact],
-                "expected_loss": result["area_loss"][i, j],
-                "inherent_expected_loss": result["inherent_area_loss"][i, j],
-                "clauses": ", ".join(c for c, on in zip(inp.clause_ids, acting[:, j]) if on),
-                "provision": dataset.exposure.loc[(service, area), "provision"],
-            })
-    return pd.DataFrame(rows).set_index(["service_id", "area_id"])
-
-
-def best_clause_set(dataset: Dataset, scenario: Scenario | None = None) -> tuple[tuple[str, ...], float]:
-    """The clause set with the highest decision's net benefit, and that value (section 5).
-
-    Every subset of the dataset's clauses is tried; the scenario's own ``clauses`` field is
-    ignored. Ties go to the smaller set, then to the first in alphabetical order.
-    """
-    scenario = scenario or Scenario()
-    inp = _prepare(dataset, scenario)
-    best, best_value = (), -math.inf
-    count = len(inp.clause_ids)
-    for size in range(count + 1):
-        for subset in itertools.combinations(range(count), size):
-            mask = np.zeros(count, dtype=bool)
-            mask[list(subset)] = True
-            value = _decision_value(_compute(inp, mask))
-            if value > best_value + 1e-6:  # strictly better: ties keep the smaller, earlier set
-                best, best_value = tuple(inp.clause_ids[k] for k in subset), value
-    return tuple(sorted(best)), best_value
-
-
-@dataclass(frozen=True)
-class PortfolioSummary:
-    """Totals over the services in scope, and the best clause set.
-
-    totals: sums of the money columns of :func:`evaluate` over all services in scope.
-    decision_net_benefit: net benefit of the services recommended for outsourcing.
-    counts: number of services per recommendation.
-    best_clauses / best_net_benefit: the clause set that maximises the decision's net
-    benefit with every outsourced service within the risk appetite, and that value.
-    evaluation: the scenario's table; best_evaluation: the same with the best clauses.
-    """
-
-    scenario: Scenario
-    totals: pd.Series
-    decision_net_benefit: float
-    counts: pd.Series
-    best_clauses: tuple[str, ...]
-    best_net_benefit: float
-    evaluation: pd.DataFrame = field(repr=False)
-    best_evaluation: pd.DataFrame = field(repr=False)
-
-
-MONEY_COLUMNS = ["inhouse_cost", "fee", "clause_premium", "vendor_management", "transition", "drafting",
-                 "outsourced_cost", "savings", "inherent_legal_loss", "expected_legal_loss", "net_benefit"]
-
-
-def portfolio(dataset: Dataset, scenario: Scenario | None = None) -> PortfolioSummary:
-    """Totals for the scenario and the clause set that serves it best."""
-    scenario = scenario or Scenario()
-    evaluation = evaluate(dataset, scenario)
-    best, best_value = best_clause_set(dataset, scenario)
-    best_scenario = scenario.replace(clauses=best)
-    outsourced = evaluation.recommendation != "keep_in_house"
-    return PortfolioSummary(
-        scenario=scenario,
-        totals=evaluation[MONEY_COLUMNS].sum(),
-        decision_net_benefit=float(evaluation.loc[outsourced, "net_benefit"].sum()),
-        counts=evaluation.recommendation.value_counts().reindex(list(RECOMMENDATIONS), fill_value=0),
-        best_clauses=best,
-        best_net_benefit=best_value,
-        evaluation=evaluation,
-        best_evaluation=evaluate(dataset, best_scenario),
-    )
-
-
-def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
-    """What each clause costs and what risk it removes, on top of the scenario's clauses.
-
-    One row per clause of the dataset: ``cost`` (EUR over the horizon: fee premiums plus
-    drafting, over all services in scope), ``risk_removed`` (EUR: the fall in total expected
-    legal loss), ``value`` (= risk_removed - cost), ``adopted`` (in the scenario). For a
-    clause already adopted the figures compare the scenario with and without it; for the
-    others, with and without adding it. Every service in scope counts, outsourced or not.
-    """
-    scenario = scenario or Scenario()
-    inp = _prepare(dataset, scenario)
-    rows = []
-    for k, clause in enumerate(inp.clause_ids):
-        without, with_ = inp.base_mask.copy(), inp.base_mask.copy()
-        without[k], with_[k] = False, True
-        a, b = _compute(inp, without), _compute(inp, with_)
-        cost = float(b["outsourced"].sum() - a["outsourced"].sum())
-        removed = float(a["legal_loss"].sum() - b["legal_loss"].sum())
-        rows.append({"clause_id": clause, "cost": cost, "risk_removed": removed, "value": removed - cost,
-                     "adopted": bool(inp.base_mask[k])})
-    return pd.DataFrame(rows).set_index("clause_id")
-
-
-def sweep(dataset: Dataset, scenario: Scenario | None, field_name: str, values, column: str = "savings"
-          ) -> pd.DataFrame:
-    """``column`` of :func:`evaluate` for each value of one Scenario field.
-
-    Rows: the values (index named after the field); columns: the services in scope.
-    Example: ``sweep(data, scenario, "horizon_months", range(1, 61))``.
-    """
-    scenario = scenario or Scenario()
-    rows = {value: evaluate(dataset, scenario.replace(**{field_name: value}))[column] for value in values}
-    table = pd.DataFrame(rows).T
-    table.index.name = field_name
-    return table
-
-
-def break_even(curve: pd.DataFrame) -> pd.Series:
-    """Where each column of a :func:`sweep` first crosses zero (linear interpolation).
-
-    NaN where it never crosses within the values tried.
-    """
-    x = curve.index.to_numpy(dtype=float)
-    result = {}
-    for service, y in curve.items():
-        y = y.to_numpy(dtype=float)
-        found = np.nan
-        for i in range(1, len(y)):
-            if (y[i - 1] < 0) != (y[i] < 0):
-                found = x[i - 1] + (x[i] - x[i - 1]) * (0 - y[i - 1]) / (y[i] - y[i - 1])
-                break
-        result[service] = found
-    return pd.Series(result, name="break_even")
-
-
-# --- what if (sections 6 and 7) ----------------------------------------------------------
-
-UNCERTAIN_INPUTS = ("volume", "inhouse_hours", "salary", "fee", "management_hours", "likelihood", "impact",
-                    "eur_per_risk_point")
-_PER_SERVICE = ("inhouse_hours", "fee")  # one draw for each service; the others one draw for the firm
-PERCENTILES = (5, 25, 50, 75, 95)
-_CHUNK = 10_000  # draws computed at once (memory; the progress callback is called after each)
-_MAX_DRAWS = 1_000_000
-
-
-def _draw_factors(rng: np.random.Generator, table: pd.DataFrame, draws: int, services: int) -> dict:
-    """Multipliers for ``draws`` draws from the triangular ranges of ``table`` (uncertainty.csv).
-
-    Arrays of draws x services for the per-service inputs, draws x 1 for the others, drawn
-    in the order of UNCERTAIN_INPUTS (so a seed gives the same futures whatever the scenario).
-    """
-    factors = {}
-    for name in UNCERTAIN_INPUTS:
-        low, mode, high = (float(table.loc[name, column]) for column in ("min_factor", "mode_factor", "max_factor"))
-        shape = (draws, services if name in _PER_SERVICE else 1)
-        factors[name] = rng.triangular(low, mode, high, size=shape) if high > low else np.full(shape, mode)
-    return factors
-
-
-def _with_factors(inp: _Inputs, factors: dict, columns) -> _Inputs:
-    """The prepared inputs of a batch of draws: money arrays of draws x services, risk
-    multipliers of draws x 1. ``columns`` picks the services in scope out of per-service factors."""
-    inhouse, fee, management, transition = _money(
-        inp, volume=factors["volume"], hours=factors["inhouse_hours"][:, columns], salary=factors["salary"],
-        fee=factors["fee"][:, columns], management=factors["management_hours"])
-    if inp.eur_per_risk_point is None:
-        risk = dict(chance_factor=factors["likelihood"], loss_factor=factors["impact"])
-    else:
-        risk = dict(loss_factor=factors["eur_per_risk_point"])
-    return replace(inp, inhouse_cost=inhouse, fee=fee, management=management, transition=transition, **risk)
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """The result of :func:`simulate`.
-
-    summary: one row per service in scope: ``deterministic`` (net benefit of
-    :func:`evaluate`, EUR), ``recommendation`` and ``within_appetite`` (of the evaluation),
-    ``probability_outsource`` (share of draws in which the net benefit is positive and the
-    risk within appetite: the probability that outsourcing beats keeping it in house),
-    ``probability_positive`` (share with a positive net benefit), ``mean`` and ``p5``,
-    ``p25``, ``p50``, ``p75``, ``p95`` (percentiles of the net benefit, EUR).
-    net_benefit: the raw draws, draws x services (EUR over the horizon).
-    outsource: draws x services, True where outsourcing beats keeping it in house.
-    decision_net_benefit: per draw, the net benefit of the services the evaluation
-    recommends for outsourcing (0 in every draw if it recommends none).
-    """
-
-    scenario: Scenario
-    draws: int
-    seed: int | None
-    summary: pd.DataFrame = field(repr=False)
-    net_benefit: pd.DataFrame = field(repr=False)
-    outsource: pd.DataFrame = field(repr=False)
-    decision_net_benefit: pd.Series = field(repr=False)
-
-
-def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10_000, seed: int | None = 0,
-             progress=None) -> Simulation:
-    """Monte Carlo over the uncertain inputs of ``data/uncertainty.csv`` (section 6).
-
-    ``draws`` possible futures (1 to 1,000,000), reproducible with ``seed`` (an int; None
-    for fresh randomness). All draws are computed as arrays, 10,000 at a time; after each
-    batch ``progress(done, draws)`` is called if given (a notebook can move a progress bar).
-    """
-    scenario = scenario or Scenario()
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= _MAX_DRAWS:
-        raise ValueError(f"draws: expected a whole number from 1 to {_MAX_DRAWS:,}, got {draws!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"seed: expected a whole number of at least 0 (or None), got {seed!r}")
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress: expected a function progress(done, total) or None, got {progress!r}")
-    draws = int(draws)
-    inp = _prepare(dataset, scenario)
-    every = list(dataset.services.index)
-    columns = [every.index(service) for service in inp.services]
-    rng = np.random.default_rng(seed)
-    net = np.empty((draws, len(inp.services)))
-    outsource = np.empty((draws, len(inp.services)), dtype=bool)
-    for start in range(0, draws, _CHUNK):
-        count = min(_CHUNK, draws - start)
-        result = _compute(_with_factors(inp, _draw_factors(rng, dataset.uncertainty, count, len(every)), columns),
-                          inp.base_mask)
-        net[start:start + count] = result["net"]
-        outsource[start:start + count] = result["outsource"]
-        if progress is not None:
-            progress(start + count, draws)
-
-    evaluation = evaluate(dataset, scenario)
-    index = pd.Index(inp.services, name="service_id")
-    summary = pd.DataFrame({
-        "deterministic": evaluation["net_benefit"],
-        "recommendation": evaluation["recommendation"],
-        "within_appetite": evaluation["within_appetite"],
-        "probability_outsource": outsource.mean(axis=0),
-        "probability_positive": (net > 0).mean(axis=0),
-        "mean": net.mean(axis=0),
-        **{f"p{q}": values for q, values in zip(PERCENTILES, np.percentile(net, PERCENTILES, axis=0))},
-    }, index=index)
-    chosen = (evaluation["recommendation"] != "keep_in_house").to_numpy()
-    draw_index = pd.RangeIndex(draws, name="draw")
-    return Simulation(
-        scenario=scenario, draws=draws, seed=seed, summary=summary,
-        net_benefit=pd.DataFrame(net, index=draw_index, columns=index),
-        outsource=pd.DataFrame(outsource, index=draw_index, columns=index),
-        decision_net_benefit=pd.Series(net[:, chosen].sum(axis=1), index=draw_index, name="decision_net_benefit"),
-    )
-
-
-TOTAL = "total"  # the service column's value for the sum over the services in scope
-
-
-def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: float = 0.2) -> pd.DataFrame:
-    """Net benefit when one input at a time is lower or higher by ``change`` (section 7).
-
-    A tidy table, one row per (input, service), the services in scope and ``"total"`` (their
-    sum): ``input``, ``service``, ``low_factor`` and ``high_factor`` (1 -/+ change),
-    ``base_value``, ``low_value``, ``high_value`` (the input itself: volume as a multiple of
-    the reference, in-house hours a month and fees in EUR a month of the row's service or of
-    all of them, salary as the in-house EUR an hour, management hours a month per service,
-    likelihood and impact as multiples of their tables, EUR per risk point), ``base_net``, ``low_net``,
-    ``high_net`` (net benefit, EUR over the horizon) and ``swing`` = |high_net - low_net|.
-    Rows are ordered by the total's swing, largest first.
-    """
-    scenario = scenario or Scenario()
-    if isinstance(change, bool) or not isinstance(change, (int, float)) or not 0 < change < 1:
-        raise ValueError(f"change: expected a share above 0 and below 1 (0.2 = 20%), got {change!r}")
-    inp = _prepare(dataset, scenario)
-    unused = ("likelihood", "impact") if inp.eur_per_risk_point is not None else ("eur_per_risk_point",)
-    names = [n for n in UNCERTAIN_INPUTS if n not in unused]
-    count = len(inp.services)
-    rows = 1 + 2 * len(names)  # the scenario, then each input low and high
-    factors = {n: np.ones((rows, count if n in _PER_SERVICE else 1)) for n in UNCERTAIN_INPUTS}
-    for k, name in enumerate(names):
-        factors[name][1 + 2 * k] = 1 - change
-        factors[name][2 + 2 * k] = 1 + change
-    net = _compute(_with_factors(inp, factors, list(range(count))), inp.base_mask)["net"]
-    hours, fees = inp.hours * inp.volume, inp.fee  # a month, per service at the scenario's volume
-    records = []
-    for k, name in enumerate(names):
-        base, low, high = net[0], net[1 + 2 * k], net[2 + 2 * k]
-        for i, service in enumerate([TOTAL, *inp.services]):
-            one = slice(None) if service == TOTAL else i - 1
-            b, lo, hi = base[one].sum(), low[one].sum(), high[one].sum()
-            value = {"volume": inp.volume, "inhouse_hours": float(np.sum(hours[one])), "salary": inp.hourly,
-                     "fee": float(np.sum(fees[one])), "management_hours": inp.management_hours, "likelihood": 1.0,
-                     "impact": 1.0, "eur_per_risk_point": inp.eur_per_risk_point}[name]
-            records.append({"input": name, "service": service, "low_factor": 1 - change, "high_factor": 1 + change,
-                            "base_value": value, "low_value": value * (1 - change), "high_value": value * (1 + change),
-                            "base_net": float(b), "low_net": float(lo), "high_net": float(hi),
-                            "swing": abs(float(hi) - float(lo))})
-    table = pd.DataFrame(records)
-    order = table[table.service == TOTAL].sort_values("swing", ascending=False, kind="stable")["input"].tolist()
-    table["_rank"] = table["input"].map({name: k for k, name in enumerate(order)})
-    return table.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)

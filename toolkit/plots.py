@@ -36,7 +36,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from .i18n import STRINGS, check_lang, eur, name, number, t
-from .model import RECOMMENDATIONS, RISK_BANDS, break_even
+from .model import RECOMMENDATIONS, break_even
+from .scenario import RISK_BANDS
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
            "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",

@@ -29,7 +29,8 @@ from matplotlib.figure import Figure
 from . import i18n, plots
 from .data import DataError, load_dataset
 from .i18n import t
-from .model import RISK_BANDS, Scenario, best_clause_set, evaluate
+from .model import best_clause_set, evaluate
+from .scenario import RISK_BANDS, Scenario
 
 __all__ = ["explorer", "cost_explorer", "risk_scorer"]
 
