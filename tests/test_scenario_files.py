@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import toolkit
 from toolkit import RISK_BANDS, Scenario
-from toolkit.scenario import SCENARIO_JSON_SCHEMA, SCENARIO_MAX_BYTES, SCENARIO_SCHEMA_VERSION, ScenarioFileError
+from toolkit.scenario import FIELD_RANGES, SCENARIO_JSON_SCHEMA, SCENARIO_MAX_BYTES, SCENARIO_SCHEMA_VERSION, ScenarioFileError
 
 IDS = [f"id_{k}" for k in range(12)]
 
@@ -60,6 +60,32 @@ def test_saved_file_follows_the_published_json_schema(scenario):
     assert stored["schema_version"] == SCENARIO_SCHEMA_VERSION
     jsonschema.validate(stored, SCENARIO_JSON_SCHEMA)
     assert set(SCENARIO_JSON_SCHEMA["properties"]) == set(stored)
+
+
+def _edges(allowed):
+    """Values at and just beyond each end of a range, and a fraction where a whole number is asked for."""
+    step = 1 if allowed.whole else 1e-6
+    return [allowed.low, allowed.low - step, allowed.high, allowed.high + step, (allowed.low + allowed.high) / 2,
+            allowed.low + 0.5, None]
+
+
+@pytest.mark.parametrize("name", sorted(FIELD_RANGES))
+def test_validation_and_json_schema_agree_at_the_edges_of_each_range(name):
+    """FIELD_RANGES drives both Scenario's checks and the published schema: they accept the same values."""
+    jsonschema = pytest.importorskip("jsonschema")
+    allowed = FIELD_RANGES[name]
+    verdicts = []
+    for value in _edges(allowed):
+        try:
+            Scenario(**{name: value})
+            by_scenario = True
+        except ValueError as exc:
+            assert f"'{name}'" in str(exc) and allowed.in_words() in str(exc)
+            by_scenario = False
+        by_schema = jsonschema.Draft202012Validator(SCENARIO_JSON_SCHEMA).is_valid({name: value})
+        assert by_scenario == by_schema, f"{name}={value!r}: Scenario says {by_scenario}, the schema {by_schema}"
+        verdicts.append(by_scenario)
+    assert True in verdicts and False in verdicts, "the edges include accepted and refused values"
 
 
 def test_saving_again_replaces_the_file(tmp_path):
