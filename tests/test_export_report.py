@@ -212,6 +212,20 @@ def test_checklist_lists_each_protecting_clause_with_its_areas_and_provision(dat
     assert checklist(dataset, scenario, lang="it").startswith("# Checklist del contratto")
 
 
+def test_with_profile_takes_its_limits_from_the_data_package(dataset, monkeypatch):
+    """The ranges are those of datapackage.json, not a copy: tighten one there and with_profile follows."""
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    profiles = next(r for r in descriptor["resources"] if r["name"] == "profiles")
+    oncost = next(f for f in profiles["schema"]["fields"] if f["name"] == "oncost_multiplier")
+    arguments = dict(name_en="x", gross_salary_eur=30_000, oncost_multiplier=1.8, productive_hours_year=1_720,
+                     turnover_eur=1e6, activity_volume=1.0)
+    assert "x" in toolkit.with_profile(dataset, "x", **arguments).profiles.index
+    oncost["constraints"]["maximum"] = 1.5
+    monkeypatch.setattr("toolkit.data._descriptor", lambda: descriptor)
+    with pytest.raises(ValueError, match=r"oncost_multiplier: expected a number from 1 to 1\.5, got 1\.8"):
+        toolkit.with_profile(dataset, "x", **arguments)
+
+
 def test_checklist_when_nothing_is_outsourced(dataset):
     from toolkit.export import checklist
 

@@ -25,7 +25,7 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -120,6 +120,11 @@ def load_dataset(path=None) -> Dataset:
 def _descriptor() -> dict:
     with open(BUNDLED_DATA / DESCRIPTOR, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def _schema(table: str) -> dict:
+    """The Table Schema of one table of the package (fields, keys, constraints)."""
+    return next(r["schema"] for r in _descriptor()["resources"] if r["name"] == table)
 
 
 def _csv_names() -> str:
@@ -394,26 +399,22 @@ def with_profile(dataset: Dataset, profile_id: str, *, name_en: str, name_it: st
     """A copy of ``dataset`` with one more company profile (for a case study).
 
     Raises ValueError naming the field when a number is out of the range that
-    ``profiles.csv`` allows.
+    ``profiles.csv`` allows (its constraints in ``datapackage.json``).
     """
-    import dataclasses
-    import math
-
-    limits = {"gross_salary_eur": (0, None), "oncost_multiplier": (1, 3), "productive_hours_year": (100, 3000),
-              "turnover_eur": (0, None), "activity_volume": (0, None)}
+    fields = {spec["name"]: spec.get("constraints", {}) for spec in _schema("profiles")["fields"]}
     values = dict(gross_salary_eur=gross_salary_eur, oncost_multiplier=oncost_multiplier,
                   productive_hours_year=productive_hours_year, turnover_eur=turnover_eur,
                   activity_volume=activity_volume)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", str(profile_id)):
+    if not re.fullmatch(fields["id"]["pattern"], str(profile_id)):
         raise ValueError(f"profile_id: expected lower-case letters, digits and '_', got {profile_id!r}")
     for field_name, value in values.items():
-        low, high = limits[field_name]
+        low, high = fields[field_name].get("minimum"), fields[field_name].get("maximum")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or value < low or (high is not None and value > high):
-            raise ValueError(f"{field_name}: expected a number from {low} to {high if high else 'any size'}, "
-                             f"got {value!r}")
+                or (low is not None and value < low) or (high is not None and value > high):
+            limits = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            raise ValueError(f"{field_name}: expected a number {limits}, got {value!r}")
     row = pd.DataFrame([{"name_en": name_en, "name_it": name_it or name_en, "description_en": description_en,
                          "description_it": description_it or description_en, **values, "source": source}],
                        index=pd.Index([profile_id], name="id"))
     profiles = pd.concat([dataset.profiles.drop(index=profile_id, errors="ignore"), row[dataset.profiles.columns]])
-    return dataclasses.replace(dataset, profiles=profiles.sort_index())
+    return replace(dataset, profiles=profiles.sort_index())
