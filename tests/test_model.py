@@ -126,7 +126,7 @@ def test_clause_premium_only_on_services_the_clause_protects(tiny):
     # ip_assignment acts on copyright: blog is exposed there, seo is not.
     assert ev.loc["blog", "clause_premium"] == pytest.approx(100 * 0.08 * 12)  # 96
     assert ev.loc["seo", "clause_premium"] == 0
-    assert ev.loc["blog", "clauses_applied"] == "ip_assignment" and ev.loc["seo", "clauses_applied"] == ""
+    assert ev.loc["blog", "clauses_applied"] == ("ip_assignment",) and ev.loc["seo", "clauses_applied"] == ()
     # two clauses on blog: (8 % + 3 %) x 100 = 11 a month; dpa_art28 (privacy) still not seo's
     ev = evaluate(tiny, small(services=("blog", "seo"), clauses=("ip_assignment", "dpa_art28")))
     assert ev.loc["blog", "clause_premium"] == pytest.approx(11 * 12)  # 132
@@ -524,8 +524,7 @@ def test_portfolio_totals_are_the_sum_over_services(dataset, scenario):
         assert column in summary.totals.index
     for column, total in summary.totals.items():
         assert total == pytest.approx(ev[column].sum(), rel=1e-12, abs=1e-6), column
-    outsourced = ev.recommendation != "keep_in_house"
-    assert summary.decision_net_benefit == pytest.approx(ev.net_benefit[outsourced].sum(), abs=1e-6)
+    assert summary.decision_net_benefit == pytest.approx(ev.net_benefit[ev.outsourced].sum(), abs=1e-6)
     assert summary.counts.sum() == len(ev)
     assert summary.counts.to_dict() == {r: int((ev.recommendation == r).sum()) for r in toolkit.RECOMMENDATIONS}
 
@@ -547,6 +546,23 @@ def test_shuffling_csv_rows_changes_nothing(dataset, scenario, seed):
     pdt.assert_frame_equal(breakdown(shuffled, scenario).sort_index(), breakdown(dataset, scenario).sort_index())
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenario=scenarios)
+def test_outsourced_flag_and_clauses_applied_agree_with_the_recommendation(dataset, scenario):
+    """The decision's one home: ``outsourced`` is every recommendation but keep_in_house, and
+    ``clauses_applied`` (adopted clauses only, as a tuple) decides 'with clauses'."""
+    ev = evaluate(dataset, scenario)
+    assert ev.outsourced.dtype == bool
+    assert (ev.outsourced == (ev.recommendation != "keep_in_house")).all()
+    assert (ev.outsourced == (ev.within_appetite & (ev.net_benefit > 0))).all()
+    for service, row in ev.iterrows():
+        assert isinstance(row.clauses_applied, tuple), service
+        assert set(row.clauses_applied) <= set(scenario.clauses) and list(row.clauses_applied) == sorted(
+            row.clauses_applied)
+        with_clauses = row.outsourced and bool(row.clauses_applied)
+        assert (row.recommendation == "outsource_with_clauses") == with_clauses, service
+
+
 # --- 5. the portfolio and the best clause set ---------------------------------------------------
 
 
@@ -556,7 +572,7 @@ def brute_force(dataset, scenario):
     for size in range(len(CLAUSES) + 1):
         for subset in itertools.combinations(CLAUSES, size):
             ev = evaluate(dataset, scenario.replace(clauses=subset))
-            values[subset] = float(ev.net_benefit[ev.recommendation != "keep_in_house"].sum())
+            values[subset] = float(ev.net_benefit[ev.outsourced].sum())
     return values
 
 
@@ -588,7 +604,7 @@ def test_best_set_outsources_only_within_appetite(dataset, profile):
     assert summary.best_clauses == best_clause_set(dataset, scenario)[0]
     ev = evaluate(dataset, scenario.replace(clauses=summary.best_clauses))
     pdt.assert_frame_equal(ev, summary.best_evaluation)
-    outsourced = ev[ev.recommendation != "keep_in_house"]
+    outsourced = ev[ev.outsourced]
     appetite = RISK_BANDS.index(scenario.risk_appetite)
     assert all(RISK_BANDS.index(band) <= appetite for band in outsourced.risk_band)
     assert outsourced.within_appetite.all()

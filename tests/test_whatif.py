@@ -144,7 +144,7 @@ def test_zero_spread_equals_evaluate_exactly(data, scenario):
     evaluation = evaluate(data, scenario)
     draws = result.net_benefit.to_numpy()
     assert (draws == evaluation.net_benefit.to_numpy()[None, :]).all()  # bit for bit, every draw
-    outsourced = (evaluation.recommendation != "keep_in_house").to_numpy()
+    outsourced = evaluation.outsourced.to_numpy()
     assert (result.outsource.to_numpy() == outsourced[None, :]).all()
     assert (result.summary.probability_outsource == outsourced.astype(float)).all()
     for q in PERCENTILES:
@@ -170,7 +170,7 @@ def test_converges_on_the_deterministic_result_as_the_spread_shrinks(data, scena
     # away from 0, the decision settles on the deterministic one
     summary = simulate(shrunk(data, 0.001), scenario, draws=2_000).summary
     clear = (expected.abs() > 100).to_numpy()
-    outsourced = (summary.recommendation != "keep_in_house").to_numpy().astype(float)
+    outsourced = summary.outsourced.to_numpy().astype(float)
     assert (summary.probability_outsource.to_numpy()[clear] == outsourced[clear]).all()
 
 
@@ -228,7 +228,7 @@ def test_summary_matches_the_raw_draws(data):
     assert np.allclose(summary.probability_outsource, ((net > 0) & within).mean())
     assert (summary.probability_outsource[~within] == 0).all()
     assert (summary.probability_outsource <= summary.probability_positive).all()
-    chosen = summary.index[summary.recommendation != "keep_in_house"]
+    chosen = summary.index[summary.outsourced]
     assert np.allclose(result.decision_net_benefit, net[chosen].sum(axis=1))
 
 

@@ -46,7 +46,7 @@ def test_ticking_a_clause_changes_the_recommendations(explorer, data):
     explorer.controls["clauses"]["dpa_art28"].value = True
     assert explorer.scenario().clauses == ("dpa_art28",)
     assert explorer.recommendations.value != before
-    assert explorer.evaluation.loc["profiles", "clauses_applied"] == "dpa_art28"
+    assert explorer.evaluation.loc["profiles", "clauses_applied"] == ("dpa_art28",)
 
 
 def test_invalid_combination_shows_a_message_not_a_traceback(explorer):

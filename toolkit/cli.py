@@ -14,6 +14,7 @@ import pandas as pd
 from .data import DataError, load_dataset
 from .doctor import add_arguments as _doctor_arguments  # not `from . import doctor`: that is the function
 from .doctor import run as _run_doctor
+from .export import ids_as_text
 from .model import evaluate, portfolio
 from .scenario import Scenario
 
@@ -98,7 +99,7 @@ def main(argv=None) -> int:
 
 def _print_table(table: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        table.to_csv(sys.stdout)
+        ids_as_text(table).to_csv(sys.stdout)
     elif fmt == "json":
         print(table.reset_index().to_json(orient="records", indent=2))
     else:

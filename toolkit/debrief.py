@@ -72,7 +72,7 @@ def debrief(folder, dataset: Dataset) -> Debrief:
         except ValueError as exc:  # Scenario.load and evaluate raise ValueError for any bad content
             skipped.append((name, str(exc).replace(f"{path}: ", "")))
             continue
-        chosen = evaluation.recommendation != "keep_in_house"
+        chosen = evaluation.outsourced
         rows.append({"student": name, "profile": scenario.profile, "risk_appetite": scenario.risk_appetite,
                      "clauses": ", ".join(scenario.clauses) or "(none)",
                      "services_outsourced": ", ".join(evaluation.index[chosen]) or "(none)",

@@ -80,6 +80,11 @@ def _case_table(data):
     return evaluate(data, _case_scenario(data))
 
 
+def _case_outsourced(data):
+    table = _case_table(data)
+    return table[table.outsourced]
+
+
 QUESTIONS: dict[str, Question] = {
     # 01_costs
     "costs_q1": Question("number", lambda d: _hourly(d), "hint_costs_q1",
@@ -125,10 +130,10 @@ QUESTIONS: dict[str, Question] = {
                            ((lambda d: set(d.clauses.index), "hint_not_all_clauses"),),
                            options=lambda d: list(d.clauses.index)),
     # 05_case_study
-    "case_q1": Question("set", lambda d: set(_case_table(d).query("recommendation != 'keep_in_house'").index),
+    "case_q1": Question("set", lambda d: set(_case_outsourced(d).index),
                         "hint_case_q1", options=lambda d: list(d.services.index)),
     "case_q2": Question("number",
-                        lambda d: float(_case_table(d).query("recommendation != 'keep_in_house'").net_benefit.sum()),
+                        lambda d: float(_case_outsourced(d).net_benefit.sum()),
                         "hint_case_q2", ((lambda d: float(_case_table(d).net_benefit.sum()), "hint_only_outsourced"),),
                         unit="EUR"),
     "case_q3": Question("choice", lambda d: _strongest_clause(d, "direct_marketing", "privacy"), "hint_case_q3",

@@ -25,7 +25,7 @@ from .model import breakdown, evaluate
 from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
 from .whatif import sensitivity, simulate
 
-__all__ = ["checklist", "export_decision", "export_report", "report_tables", "REPORT_SHEETS"]
+__all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS"]
 
 _DISCLAIMER = {
     "en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
@@ -50,20 +50,18 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
     pairs = breakdown(dataset, scenario)
     title, services_head, clause_head, risk_head, provision_head, nothing, unprotected = _HEAD[lang]
     lines = [f"# {title}", "", f"> {_DISCLAIMER[lang]}", ""]
-    chosen = evaluation[evaluation.recommendation != "keep_in_house"]
+    chosen = evaluation[evaluation.outsourced]
     if chosen.empty:
         return "\n".join(lines + [nothing, ""])
     lines += [f"## {services_head}", ""]
     for service, row in chosen.iterrows():
         lines += [f"### {i18n.name(dataset, 'services', service, lang)} — {t(row.recommendation, lang)}", ""]
         areas = pairs.loc[service]
-        # evaluate() already names the adopted clauses that protect this service.
-        clauses = [c for c in row.clauses_applied.split(", ") if c]
-        if not clauses:
+        if not row.clauses_applied:
             lines += [unprotected, ""]
             continue
         lines += [f"| ☐ | {clause_head} | {risk_head} | {provision_head} |", "|---|---|---|---|"]
-        for clause in clauses:
+        for clause in row.clauses_applied:
             acts_on = set(dataset.clause_effects.loc[clause].index)
             answered = [f"{i18n.name(dataset, 'legal_areas', area, lang)} "
                         f"({int(a.inherent_score)} → {int(a.residual_score)})"
@@ -87,7 +85,7 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     pairs = breakdown(dataset, scenario)
     written = []
     for name, table in (("evaluation.csv", evaluation), ("breakdown.csv", pairs)):
-        table.to_csv(out / name)
+        ids_as_text(table).to_csv(out / name)
         written.append(out / name)
     written.append(scenario.save(out / "scenario.json"))
     (out / "checklist.md").write_text(checklist(dataset, scenario, lang), encoding="utf-8")
@@ -102,6 +100,17 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     for name, draw in charts.items():
         written.append(_save_chart(out / name, draw, (8, 5)))
     return written
+
+
+def ids_as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose tuples of ids (``clauses_applied``, ``clauses``) are joined with ", ".
+
+    For files: a CSV or spreadsheet cell holds text, and "dpa_art28, nda" reads better there
+    than Python's "('dpa_art28', 'nda')".
+    """
+    joined = {column: table[column].map(", ".join) for column in table.columns
+              if table[column].map(lambda cell: isinstance(cell, tuple)).any()}
+    return table.assign(**joined)
 
 
 def _save_chart(path: Path, draw, size) -> Path:
@@ -127,7 +136,8 @@ def report_tables(dataset: Dataset, scenario: Scenario | None = None, draws: int
 
     ``scenario``: one row per field (``field``, ``value`` as JSON text, so that it reads
     back exactly; ``schema_version`` first). ``evaluation`` and ``breakdown``: as
-    :func:`toolkit.evaluate` and :func:`toolkit.breakdown`. ``sensitivity``: as
+    :func:`toolkit.evaluate` and :func:`toolkit.breakdown`, their tuples of clause ids joined into
+    text (:func:`ids_as_text`). ``sensitivity``: as
     :func:`toolkit.sensitivity`. ``uncertainty``: the summary of :func:`toolkit.simulate`.
     Raises ValueError for a bad scenario or argument, before anything is written.
     """
@@ -136,8 +146,8 @@ def report_tables(dataset: Dataset, scenario: Scenario | None = None, draws: int
     fields = {"schema_version": SCENARIO_SCHEMA_VERSION, **scenario.to_dict()}
     return {
         "scenario": pd.DataFrame({"field": list(fields), "value": [json.dumps(v) for v in fields.values()]}),
-        "evaluation": evaluate(dataset, scenario).reset_index(),
-        "breakdown": breakdown(dataset, scenario).reset_index(),
+        "evaluation": ids_as_text(evaluate(dataset, scenario)).reset_index(),
+        "breakdown": ids_as_text(breakdown(dataset, scenario)).reset_index(),
         "sensitivity": sensitivity(dataset, scenario, change=change),
         "uncertainty": simulation.summary.reset_index(),
         "_simulation": simulation,  # for the charts; not a sheet
@@ -243,7 +253,7 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
 
     evaluation = tables["evaluation"].copy()
     evaluation["service"] = [i18n.name(dataset, "services", s, lang) for s in evaluation["service_id"]]
-    chosen = evaluation["recommendation"] != "keep_in_house"
+    chosen = evaluation["outsourced"]
     summary = t("report_summary", lang, count=int(chosen.sum()), total=len(evaluation),
                 value=i18n.eur(float(evaluation.loc[chosen, "net_benefit"].sum()), lang),
                 months=scenario.horizon_months)

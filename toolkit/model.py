@@ -146,8 +146,11 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
     ``clause_premium``, ``vendor_management``, ``transition``, ``drafting``,
     ``outsourced_cost``, ``savings``, ``inherent_risk`` and ``residual_risk`` (0-25, the
     worst legal area), ``risk_band``, ``within_appetite``, ``inherent_legal_loss``,
-    ``expected_legal_loss``, ``net_benefit``, ``recommendation``, ``reason`` (a short
-    code: ``risk_above_appetite``, ``not_worth_it`` or ``worth_it``), ``clauses_applied``.
+    ``expected_legal_loss``, ``net_benefit``, ``outsourced`` (True where the recommendation
+    is to outsource, with or without clauses: every consumer reads the decision here),
+    ``recommendation``, ``reason`` (a short code: ``risk_above_appetite``, ``not_worth_it``
+    or ``worth_it``), ``clauses_applied`` (a tuple of the ids of the adopted clauses that
+    protect the service, alphabetical; empty if none).
     The formulas are in this module's docstring (``toolkit.model.__doc__``).
     """
     scenario = scenario or Scenario()
@@ -166,7 +169,7 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
         "vendor_management": inp.management * months,
         "transition": inp.transition,
         "drafting": result["drafting"],
-        "outsourced_cost": result["outsourced"],
+        "outsourced_cost": result["outsourced_cost"],
         "savings": result["savings"],
         "inherent_risk": result["inherent_risk"],
         "residual_risk": result["residual_risk"],
@@ -175,9 +178,10 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
         "inherent_legal_loss": result["inherent_area_loss"].sum(axis=1),
         "expected_legal_loss": result["legal_loss"],
         "net_benefit": result["net"],
+        "outsourced": result["outsource"],
         "recommendation": recommendation,
         "reason": reason,
-        "clauses_applied": [", ".join(c for c, on in zip(inp.clause_ids, row) if on) for row in protects],
+        "clauses_applied": [tuple(c for c, on in zip(inp.clause_ids, row) if on) for row in protects],
     }, index=pd.Index(inp.services, name="service_id"))
     return table
 
@@ -188,8 +192,8 @@ def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFram
     Columns: ``likelihood``, ``impact``, ``inherent_score``, ``residual_likelihood``,
     ``residual_impact``, ``residual_score``, ``risk_band`` (of the residual score),
     ``annual_probability``, ``loss_if_it_happens`` (EUR), ``expected_loss`` (EUR over
-    the horizon), ``inherent_expected_loss``, ``clauses`` (the adopted clauses that act
-    on this area), ``provision``.
+    the horizon), ``inherent_expected_loss``, ``clauses`` (a tuple of the ids of the adopted
+    clauses that act on this area), ``provision``.
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)
@@ -212,7 +216,7 @@ def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFram
                 "loss_if_it_happens": inp.loss[res_impact],
                 "expected_loss": result["area_loss"][i, j],
                 "inherent_expected_loss": result["inherent_area_loss"][i, j],
-                "clauses": ", ".join(c for c, on in zip(inp.clause_ids, acting[:, j]) if on),
+                "clauses": tuple(c for c, on in zip(inp.clause_ids, acting[:, j]) if on),
                 "provision": dataset.exposure.loc[(service, area), "provision"],
             })
     return pd.DataFrame(rows).set_index(["service_id", "area_id"])
@@ -248,11 +252,10 @@ def portfolio(dataset: Dataset, scenario: Scenario | None = None) -> PortfolioSu
     evaluation = evaluate(dataset, scenario)
     best, best_value = best_clause_set(dataset, scenario)
     best_scenario = scenario.replace(clauses=best)
-    outsourced = evaluation.recommendation != "keep_in_house"
     return PortfolioSummary(
         scenario=scenario,
         totals=evaluation[MONEY_COLUMNS].sum(),
-        decision_net_benefit=float(evaluation.loc[outsourced, "net_benefit"].sum()),
+        decision_net_benefit=float(evaluation.loc[evaluation.outsourced, "net_benefit"].sum()),
         counts=evaluation.recommendation.value_counts().reindex(list(RECOMMENDATIONS), fill_value=0),
         best_clauses=best,
         best_net_benefit=best_value,
@@ -299,7 +302,7 @@ def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataF
         without, with_ = inp.base_mask.copy(), inp.base_mask.copy()
         without[k], with_[k] = False, True
         a, b = _compute(inp, without), _compute(inp, with_)
-        cost = float(b["outsourced"].sum() - a["outsourced"].sum())
+        cost = float(b["outsourced_cost"].sum() - a["outsourced_cost"].sum())
         removed = float(a["legal_loss"].sum() - b["legal_loss"].sum())
         rows.append({"clause_id": clause, "cost": cost, "risk_removed": removed, "value": removed - cost,
                      "adopted": bool(inp.base_mask[k])})
@@ -491,8 +494,8 @@ def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
     drafting = (protects * np.divide(inp.drafting_cost, sharing, out=np.zeros_like(inp.drafting_cost, dtype=float),
                                      where=sharing > 0)).sum(axis=1)
     premium = inp.fee * (protects * inp.premium_rate).sum(axis=1)
-    outsourced = (inp.fee + premium + inp.management) * inp.months + inp.transition + drafting
-    savings = inp.inhouse_cost - outsourced
+    outsourced_cost = (inp.fee + premium + inp.management) * inp.months + inp.transition + drafting
+    savings = inp.inhouse_cost - outsourced_cost
 
     # Euros (section 3): expected loss per area over the horizon.
     years = inp.months / 12
@@ -523,7 +526,7 @@ def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
     outsource = within & (net > 0)
     return dict(res_like=res_like, res_impact=res_impact, inherent_score=inherent_score,
                 residual_score=residual_score, protects=protects, drafting=drafting, premium=premium,
-                outsourced=outsourced, savings=savings, area_loss=area_loss,
+                outsourced_cost=outsourced_cost, savings=savings, area_loss=area_loss,
                 inherent_area_loss=inherent_area_loss, legal_loss=legal_loss, net=net,
                 inherent_risk=inherent_score.max(axis=1), residual_risk=residual_risk,
                 band_rank=band_rank, within=within, outsource=outsource)

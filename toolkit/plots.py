@@ -543,7 +543,7 @@ def decision_histogram(simulation, ax=None, lang="en"):
     ax = _axes(ax, (10, 5))
     weights = np.full(len(values), 100 / len(values))
     ax.hist(values, bins=50, weights=weights, color=OKABE_ITO["sky_blue"], edgecolor=EDGE, linewidth=0.4)
-    chosen = simulation.summary["recommendation"] != "keep_in_house"
+    chosen = simulation.summary["outsourced"]
     deterministic = float(simulation.summary.loc[chosen, "deterministic"].sum())
     p5, p50, p95 = np.percentile(values, [5, 50, 95])
     for value, key, style in ((p5, "plot_percentile_5", "--"), (p50, "plot_percentile_50", "-"),

@@ -32,7 +32,7 @@ class Simulation:
     """The result of :func:`simulate`.
 
     summary: one row per service in scope: ``deterministic`` (net benefit of
-    :func:`evaluate`, EUR), ``recommendation`` and ``within_appetite`` (of the evaluation),
+    :func:`evaluate`, EUR), ``outsourced``, ``recommendation`` and ``within_appetite`` (of the evaluation),
     ``probability_outsource`` (share of draws in which the net benefit is positive and the
     risk within appetite: the probability that outsourcing beats keeping it in house),
     ``probability_positive`` (share with a positive net benefit), ``mean`` and ``p5``,
@@ -87,6 +87,7 @@ def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10
     index = pd.Index(inp.services, name="service_id")
     summary = pd.DataFrame({
         "deterministic": evaluation["net_benefit"],
+        "outsourced": evaluation["outsourced"],
         "recommendation": evaluation["recommendation"],
         "within_appetite": evaluation["within_appetite"],
         "probability_outsource": outsource.mean(axis=0),
@@ -94,7 +95,7 @@ def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10
         "mean": net.mean(axis=0),
         **{f"p{q}": values for q, values in zip(PERCENTILES, np.percentile(net, PERCENTILES, axis=0))},
     }, index=index)
-    chosen = (evaluation["recommendation"] != "keep_in_house").to_numpy()
+    chosen = evaluation["outsourced"].to_numpy()
     draw_index = pd.RangeIndex(draws, name="draw")
     return Simulation(
         scenario=scenario, draws=draws, seed=seed, summary=summary,

@@ -258,7 +258,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
                                                               "residual_risk", "risk_band", "expected_legal_loss",
                                                               "net_benefit", "recommendation"])
         recommendations.value = _recommendations_html(evaluation, dataset, lang)
-        chosen = evaluation.recommendation != "keep_in_house"
+        chosen = evaluation.outsourced
         summary.value = "<p>" + html.escape(t("decision_summary", lang, count=int(chosen.sum()),
                                                 total=len(evaluation),
                                                 value=i18n.eur(evaluation.net_benefit[chosen].sum(), lang))) + "</p>"
