@@ -56,7 +56,7 @@ def render_alone_times(dashboard, data) -> list[float]:
         start = time.perf_counter()
         widgets._empty(left)  # emptied the way the dashboard does, so only its own overhead differs
         widgets._empty(right)
-        plots.savings_vs_risk(evaluation, ax=left)
+        plots.savings_vs_risk(evaluation, ax=left, dataset=data)
         plots.net_benefit_bars(evaluation, ax=right, dataset=data)
         widgets._svg(figure)  # the same encoding the dashboard sends
         times.append(time.perf_counter() - start)

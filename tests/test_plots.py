@@ -44,7 +44,7 @@ def close_figures():
 
 
 CHARTS = {
-    "savings_vs_risk": lambda b, **kw: plots.savings_vs_risk(b.evaluation, **kw),
+    "savings_vs_risk": lambda b, **kw: plots.savings_vs_risk(b.evaluation, dataset=b.data, **kw),
     "net_benefit_bars": lambda b, **kw: plots.net_benefit_bars(b.evaluation, dataset=b.data, **kw),
     "risk_heatmap": lambda b, **kw: plots.risk_heatmap(b.breakdown, dataset=b.data, **kw),
     "risk_matrix": lambda b, **kw: plots.risk_matrix(b.breakdown, MATRIX_SERVICE, dataset=b.data, **kw),
@@ -183,7 +183,7 @@ def test_import_toolkit_does_not_import_matplotlib():
 
 def test_savings_vs_risk_points_markers_and_legend(bundle):
     evaluation = bundle.evaluation
-    ax = plots.savings_vs_risk(evaluation, ax=fresh_axes())
+    ax = plots.savings_vs_risk(evaluation, ax=fresh_axes(), dataset=bundle.data)
     collections = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in collections) == len(evaluation)
     recommendations = present(evaluation)
@@ -200,7 +200,7 @@ def test_savings_vs_risk_points_markers_and_legend(bundle):
 
 @pytest.mark.parametrize("appetite, limit", [("low", 4), ("medium", 9), ("high", 16), ("critical", 25)])
 def test_savings_vs_risk_quadrant_lines(appetite, limit, bundle):
-    ax = plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite=appetite)
+    ax = plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite=appetite, dataset=bundle.data)
     vertical = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(vertical) == 1 and list(vertical[0].get_xdata()) == [limit, limit]
     assert any(list(line.get_ydata()) == [0, 0] for line in ax.lines)
@@ -212,7 +212,7 @@ def test_savings_vs_risk_quadrant_lines(appetite, limit, bundle):
 
 def test_savings_vs_risk_rejects_unknown_appetite(bundle):
     with pytest.raises(ValueError, match="appetite"):
-        plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite="huge")
+        plots.savings_vs_risk(bundle.evaluation, ax=fresh_axes(), appetite="huge", dataset=bundle.data)
 
 
 # --- net_benefit_bars ----------------------------------------------------------------------
@@ -295,14 +295,14 @@ def test_risk_matrix(which, bundle):
 
 def test_risk_matrix_rejects_unknown_service(bundle):
     with pytest.raises(ValueError, match="service"):
-        plots.risk_matrix(bundle.breakdown, "no_such_service", ax=fresh_axes())
+        plots.risk_matrix(bundle.breakdown, "no_such_service", ax=fresh_axes(), dataset=bundle.data)
     with pytest.raises(ValueError, match="service"):
         plots.risk_matrix(bundle.breakdown.iloc[:0], "no_such_service", ax=fresh_axes(), dataset=bundle.data)
 
 
 def test_risk_matrix_of_an_empty_table_draws_the_bare_matrix(bundle):
     # The risk scorer dashboard starts with nothing scored.
-    ax = plots.risk_matrix(bundle.breakdown.iloc[:0], "blog", ax=fresh_axes(), lang="it")
+    ax = plots.risk_matrix(bundle.breakdown.iloc[:0], "blog", ax=fresh_axes(), lang="it", dataset=bundle.data)
     assert len(ax.patches) == 25 and not [line for line in ax.lines if line.get_marker() == "o"]
     assert len(legend_texts(ax)) == len(toolkit.RISK_BANDS)
 
@@ -312,7 +312,7 @@ def test_risk_matrix_of_an_empty_table_draws_the_bare_matrix(bundle):
 
 def test_inherent_vs_residual(bundle):
     evaluation = bundle.evaluation
-    ax = plots.inherent_vs_residual(evaluation, ax=fresh_axes())
+    ax = plots.inherent_vs_residual(evaluation, ax=fresh_axes(), dataset=bundle.data)
     inherent, residual = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert np.allclose(inherent.get_offsets()[:, 0], evaluation["inherent_risk"])
     assert np.allclose(residual.get_offsets()[:, 0], evaluation["residual_risk"])
@@ -321,6 +321,53 @@ def test_inherent_vs_residual(bundle):
     assert boundaries == [4.5, 9.5, 16.5]
     assert legend_texts(ax) == [t("plot_inherent_marker", "en"), t("plot_residual_marker", "en")]
     assert {t(band, "en") for band in toolkit.RISK_BANDS} <= set(texts(ax))
+
+
+# --- band limits come from the dataset drawn -------------------------------------------------
+
+# data/risk_bands.csv with every band moved: low 0-5, medium 6-12, high 13-19, critical 20-25.
+MOVED_BANDS = {"low": (0, 5), "medium": (6, 12), "high": (13, 19), "critical": (20, 25)}
+
+
+@pytest.fixture
+def moved_bands(data_copy):
+    """A dataset loaded from a copy of data/ whose risk_bands.csv says MOVED_BANDS."""
+    path = data_copy / "risk_bands.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0]]
+    for line in lines[1:]:
+        band, _low, _high, rest = line.split(",", 3)
+        low, high = MOVED_BANDS[band]
+        rows.append(f"{band},{low},{high},{rest}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return toolkit.load_dataset(data_copy)
+
+
+def test_editing_risk_bands_csv_moves_the_appetite_line(bundle, moved_bands):
+    evaluation = toolkit.evaluate(moved_bands, SCENARIO)
+    for dataset, limit in ((bundle.data, 9), (moved_bands, 12)):
+        ax = plots.savings_vs_risk(evaluation, ax=fresh_axes(), appetite="medium", dataset=dataset)
+        [line] = [line for line in ax.lines if line.get_linestyle() == "--"]
+        assert list(line.get_xdata()) == [limit, limit]
+        assert t("plot_appetite_line", "en", band=t("medium", "en"), score=limit) in legend_texts(ax)
+    # the model read the same file: services at 6 to 12 points (10 and 12 were 'high') are 'medium' now
+    assert set(evaluation.risk_band[evaluation.residual_risk.between(6, 12)]) == {"medium"}
+    assert (evaluation.residual_risk.between(10, 12)).any()
+
+
+def test_editing_risk_bands_csv_moves_the_band_boundaries(bundle, moved_bands):
+    ax = plots.inherent_vs_residual(bundle.evaluation, ax=fresh_axes(), dataset=moved_bands)
+    assert sorted(line.get_xdata()[0] for line in ax.lines) == [5.5, 12.5, 19.5]
+    matrices = {name: plots.risk_matrix(bundle.breakdown, MATRIX_SERVICE, ax=fresh_axes(), dataset=dataset)
+                for name, dataset in (("bundled", bundle.data), ("moved", moved_bands))}
+    legends = {name: legend_texts(ax)[:len(MOVED_BANDS)] for name, ax in matrices.items()}
+    assert legends["moved"] == [t("plot_band_legend", "en", band=t(band, "en"), low=low, high=high)
+                                for band, (low, high) in MOVED_BANDS.items()]
+    # a score of 5 (likelihood 1 x impact 5) is medium in the bundled bands and low in the moved ones
+    colours = {name: {(round(p.get_x() + 0.5), round(p.get_y() + 0.5)): p.get_facecolor() for p in ax.patches}
+               for name, ax in matrices.items()}
+    assert colours["bundled"][(5, 1)] != colours["moved"][(5, 1)]
+    assert colours["moved"][(5, 1)] == colours["moved"][(1, 1)]  # as low as a score of 1
 
 
 # --- cost_comparison -----------------------------------------------------------------------

@@ -92,7 +92,7 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     written.append(out / "checklist.md")
     charts = {
         "savings_vs_risk.png": lambda ax: plots.savings_vs_risk(evaluation, ax=ax, lang=lang,
-                                                                appetite=scenario.risk_appetite),
+                                                                appetite=scenario.risk_appetite, dataset=dataset),
         "net_benefit.png": lambda ax: plots.net_benefit_bars(evaluation, ax=ax, lang=lang, dataset=dataset),
         "inherent_vs_residual.png": lambda ax: plots.inherent_vs_residual(evaluation, ax=ax, lang=lang,
                                                                           dataset=dataset),

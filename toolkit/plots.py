@@ -4,14 +4,16 @@ Every function takes the table it draws (from :func:`toolkit.evaluate`,
 :func:`toolkit.breakdown`, :func:`toolkit.clause_value`, :func:`toolkit.sweep`,
 :func:`toolkit.sensitivity` or the result of :func:`toolkit.simulate`), an
 optional Matplotlib ``ax`` and ``lang`` ("en" or "it"), and returns the Axes it drew on.
-Pass ``dataset`` (from :func:`toolkit.load_dataset`) to show the names of services,
-legal areas and clauses instead of their ids::
+Pass ``dataset`` (the one the table was computed from) to show the names of services,
+legal areas and clauses instead of their ids. The charts that draw risk bands
+(``savings_vs_risk``, ``risk_matrix``, ``inherent_vs_residual``) require it: the band
+limits come from its ``risk_bands`` table, so an edited ``risk_bands.csv`` moves them::
 
     import toolkit
     from toolkit import plots
     data = toolkit.load_dataset()
     table = toolkit.evaluate(data, toolkit.Scenario(clauses=("dpa_art28",)))
-    plots.savings_vs_risk(table, lang="it")
+    plots.savings_vs_risk(table, lang="it", dataset=data)
 
 Figures: with ``ax=None`` a new figure is made with ``matplotlib.pyplot.subplots`` (so
 that Jupyter shows it under the cell); with an ``ax`` the chart is drawn on it and
@@ -61,8 +63,6 @@ BAND_STYLE = {
     "high": dict(color=OKABE_ITO["orange"], hatch="//"),
     "critical": dict(color=OKABE_ITO["vermillion"], hatch="xx"),
 }
-# Highest score of each band (data/risk_bands.csv); used when no dataset is given.
-BAND_MAX = {"low": 4, "medium": 9, "high": 16, "critical": 25}
 COST_PARTS = ("fee", "clause_premium", "vendor_management", "transition", "drafting")
 COST_STYLE = {
     "inhouse": dict(color=OKABE_ITO["sky_blue"], hatch=""),
@@ -108,9 +108,8 @@ def _labels(ids, table, dataset, lang, width=28):
     return [_wrap(name(dataset, table, item, lang), width) for item in ids]
 
 
-def _band_max(dataset) -> dict:
-    if dataset is None:
-        return dict(BAND_MAX)
+def _band_tops(dataset) -> dict:
+    """The highest score of each band, from the dataset's risk_bands table."""
     return {band: int(high) for band, high in dataset.risk_bands["max_score"].items()}
 
 
@@ -175,18 +174,18 @@ def _services_axis(ax, labels):
 # --- the charts ----------------------------------------------------------------------------
 
 
-def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", dataset=None):
+def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", *, dataset):
     """Scatter of savings (EUR) against residual risk (0-25), one marker per recommendation.
 
-    The dashed vertical line is the top score of the ``appetite`` band, the horizontal
-    line is zero savings; the four corners say what each quadrant means. Points are
-    annotated with the service ids (short, so the chart stays readable in a dashboard);
-    ``dataset`` is only read for the band limits (default: 4, 9, 16, 25).
+    The dashed vertical line is the top score of the ``appetite`` band in ``dataset``'s
+    risk_bands, the horizontal line is zero savings; the four corners say what each quadrant
+    means. Points are annotated with the service ids (short, so the chart stays readable in a
+    dashboard); ``dataset`` is only read for the band limits.
     """
     check_lang(lang)
     _choice("appetite", appetite, RISK_BANDS)
     ax = _axes(ax, (10, 5.5))
-    limit = _band_max(dataset)[appetite]
+    limit = _band_tops(dataset)[appetite]
     for rec in RECOMMENDATIONS:
         rows = evaluation[evaluation["recommendation"] == rec]
         if len(rows):
@@ -268,16 +267,14 @@ def risk_heatmap(breakdown_table, ax=None, lang="en", which="residual", dataset=
     return _finish(ax, t(f"plot_heatmap_title_{which}", lang), xlabel, t("service", lang))
 
 
-def risk_matrix(breakdown_table, service, ax=None, lang="en", which="inherent", dataset=None):
-    """The 5x5 likelihood x impact matrix, shaded by risk band, with ``service``'s legal areas."""
+def risk_matrix(breakdown_table, service, ax=None, lang="en", which="inherent", *, dataset):
+    """The 5x5 likelihood x impact matrix, shaded by ``dataset``'s risk bands, with ``service``'s legal areas."""
     check_lang(lang)
     _choice("which", which, ("inherent", "residual"))
+    _choice("service", service, list(dataset.services.index))
     ids = breakdown_table.index.get_level_values("service_id")
-    known = list(dataset.services.index) if dataset is not None else list(dict.fromkeys(ids))
-    if known:  # an empty table (nothing scored yet, no dataset) draws the empty matrix
-        _choice("service", service, known)
     ax = _axes(ax, (9, 6))
-    tops = _band_max(dataset)
+    tops = _band_tops(dataset)
     for likelihood in range(1, 6):
         for impact in range(1, 6):
             band = next(b for b in RISK_BANDS if likelihood * impact <= tops[b])
@@ -300,8 +297,6 @@ def risk_matrix(breakdown_table, service, ax=None, lang="en", which="inherent", 
 
 
 def _level_labels(dataset, table, lang):
-    if dataset is None:
-        return [str(level) for level in range(1, 6)]
     return [f"{level}\n{getattr(dataset, table).loc[level, f'label_{lang}']}" for level in range(1, 6)]
 
 
@@ -327,12 +322,12 @@ def _matrix_points(ax, rows, which, dataset, lang):
     return handles
 
 
-def inherent_vs_residual(evaluation, ax=None, lang="en", dataset=None):
-    """Dumbbells: each service's inherent and residual risk (0-25) joined by a line."""
+def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
+    """Dumbbells: each service's inherent and residual risk (0-25) joined by a line, over ``dataset``'s bands."""
     check_lang(lang)
     ax = _axes(ax, (10, 0.45 * len(evaluation) + 2))
     y = np.arange(len(evaluation))
-    tops = _band_max(dataset)
+    tops = _band_tops(dataset)
     top_of_axes = blended_transform_factory(ax.transData, ax.transAxes)
     for k, band in enumerate(RISK_BANDS):
         low = 0 if k == 0 else tops[RISK_BANDS[k - 1]] + 0.5

@@ -251,7 +251,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         evaluation = evaluate(dataset, current)
         for ax in (savings_ax, benefit_ax):
             _empty(ax)
-        plots.savings_vs_risk(evaluation, ax=savings_ax, lang=lang, appetite=current.risk_appetite)
+        plots.savings_vs_risk(evaluation, ax=savings_ax, lang=lang, appetite=current.risk_appetite, dataset=dataset)
         plots.net_benefit_bars(evaluation, ax=benefit_ax, lang=lang, dataset=dataset)
         image.value = _svg(figure)
         table.value = _table_html(evaluation, dataset, lang, ["inhouse_cost", "outsourced_cost", "savings",
@@ -406,7 +406,7 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
                                                f"</i>"), like, impact]))
     compare = widgets.Button(description=t("compare", lang), layout=widgets.Layout(width="auto"))
     feedback = widgets.HTML()
-    figure = _figure(5.2, 4.6)
+    figure = _figure(8.4, 5.4)  # the level names under the ticks and the area names in the legend need the width
     ax = figure.subplots()
     image = _image(figure)
     reference = breakdown(dataset, Scenario(services=(service,))).loc[service]
@@ -427,7 +427,7 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
                                 residual_likelihood=exposed.likelihood, residual_impact=exposed.impact)
         points.index = _service_index(service, points.index)
         ax.clear()
-        plots.risk_matrix(points, service, ax=ax, lang=lang, which="inherent")
+        plots.risk_matrix(points, service, ax=ax, lang=lang, which="inherent", dataset=dataset)
         image.value = _svg(figure)
 
     def show_reference(_button):
