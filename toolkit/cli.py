@@ -12,8 +12,7 @@ import sys
 import pandas as pd
 
 from .data import DataError, load_dataset
-from .doctor import add_arguments as _doctor_arguments  # not `from . import doctor`: that is the function
-from .doctor import run as _run_doctor
+from . import doctor
 from .export import ids_as_text
 from .model import evaluate, portfolio
 from .scenario import Scenario
@@ -46,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                                                   "share of students chose, clause sets, spread, outliers")
     debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files (searched below too)")
     debrief.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
-    _doctor_arguments(commands.add_parser(
+    doctor.add_arguments(commands.add_parser(
         "doctor", help="check Python, the packages, the widget extension, data/ and notebooks/; exit 1 on a problem"))
     return parser
 
@@ -54,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "doctor":  # before loading data: the doctor reports bad data itself
-        return _run_doctor(args)
+        return doctor.run(args)
     if args.command == "debrief":
         return _debrief(args)
     try:

@@ -10,9 +10,10 @@ Checks, in order, and for each problem prints a ``PROBLEM:`` line and a ``FIX:``
                 and matches the kernel's ipywidgets (8.x needs manager 5.x, 7.x needs 3.x); a
                 mismatch is the usual cause of "Error displaying widget"
     data        ``data/`` loads and validates (the same check as ``python -m toolkit validate``)
-    notebooks   ``notebooks/00_*.ipynb`` .. ``05_*.ipynb`` are there and readable
+    notebooks   every student notebook listed in ``notebooks/manifest.yml`` is there (English
+                and Italian) and readable
 
-From a notebook cell: ``toolkit.doctor()`` checks the kernel the notebook runs in, which is
+From a notebook cell: ``toolkit.check_setup()`` checks the kernel the notebook runs in, which is
 the Python that matters for the widgets. From a terminal: ``python -m toolkit doctor``
 (exit status 0 when everything is fine, 1 otherwise).
 
@@ -32,7 +33,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["doctor", "main", "Report", "Finding", "check_python", "check_packages", "check_widgets",
+__all__ = ["check_setup", "main", "Report", "Finding", "check_python", "check_packages", "check_widgets",
            "check_data", "check_notebooks", "DISTRIBUTION", "WIDGET_MANAGER"]
 
 DISTRIBUTION = "smm-outsourcing-toolkit"
@@ -43,7 +44,7 @@ DEFAULT_REQUIRES_PYTHON = ">=3.10"
 # ipywidgets 8 <-> jupyterlab_widgets 3.x <-> manager 5.x; ipywidgets 7 <-> jupyterlab_widgets 1.x <-> manager 3.x).
 MANAGER_MAJOR_FOR_IPYWIDGETS = {8: 5, 7: 3}
 JUPYTERLAB_WIDGETS_FOR_IPYWIDGETS = {8: "3.*", 7: "1.*"}
-NOTEBOOK_NUMBERS = range(6)  # notebooks/00_*.ipynb .. 05_*.ipynb
+MANIFEST = "manifest.yml"  # in notebooks/: the list of the lab's notebooks
 # Run by the Jupyter server, not by the kernel: only located (find_spec), not imported (jupyterlab takes seconds).
 SERVER_SIDE = {"jupyterlab", "voila", "notebook", "jupyter-server"}
 
@@ -61,7 +62,7 @@ class Finding:
 
 @dataclass
 class Report:
-    """What :func:`doctor` found. True when every check passed (``bool(report)``)."""
+    """What :func:`check_setup` found. True when every check passed (``bool(report)``)."""
     root: Path
     findings: list[Finding] = field(default_factory=list)
 
@@ -344,46 +345,61 @@ def check_data(root: Path | None = None) -> list[Finding]:
 
 
 def check_notebooks(root: Path | None = None) -> list[Finding]:
-    """``notebooks/00_*.ipynb`` .. ``05_*.ipynb`` exist, and every numbered notebook there is readable."""
+    """Every student notebook of ``notebooks/manifest.yml`` is there, in each language, and readable."""
     root = Path(root) if root is not None else _PROJECT_ROOT
     folder = root / "notebooks"
-    restore = (f"restore them with git checkout -- notebooks/ (or regenerate: "
-               f"{_shell_path(sys.executable)} tools/build_notebooks.py), or open the course link again")
+    rebuild = f"{_shell_path(sys.executable)} tools/build_notebooks.py"
+    restore = f"restore them with git checkout -- notebooks/ (or regenerate: {rebuild}), or open the course link again"
     if not folder.is_dir():
         return [Finding("notebooks", False, f"the folder {folder} is missing", restore)]
-    findings, names = [], []
-    required = []
-    for number in NOTEBOOK_NUMBERS:
-        matches = sorted(folder.glob(f"{number:02d}_*.ipynb"))
-        if not matches:
-            findings.append(Finding("notebooks", False, f"no notebook {number:02d}_*.ipynb in {folder}", restore))
+    try:
+        expected = _student_notebooks(root)
+    except Exception as exc:  # noqa: BLE001 - a damaged manifest (missing, bad YAML, keys missing) is the finding
+        return [Finding("notebooks", False, f"{folder / MANIFEST} cannot be read ({type(exc).__name__}: {exc}), so "
+                                            "the list of notebooks is unknown",
+                        f"restore it with git checkout -- notebooks/{MANIFEST}")]
+    findings, found = [], []
+    for notebook in expected:
+        relative = notebook.relative_to(root).as_posix()
+        if not notebook.is_file():
+            findings.append(Finding("notebooks", False, f"the notebook {relative} is missing", restore))
             continue
-        required.append(matches[0])
-    extra = [p for p in sorted(folder.glob("[0-9][0-9]_*.ipynb")) if p not in required]  # later additions
-    for notebook in required + extra:
         try:
             content = json.loads(notebook.read_text(encoding="utf-8"))
             if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
                 raise ValueError("no list of cells")
         except (OSError, ValueError) as exc:
             findings.append(Finding("notebooks", False, f"{notebook} is not a readable notebook ({exc})",
-                                    f"restore it with git checkout -- notebooks/{notebook.name} (your edits to it are "
-                                    "lost), or regenerate the notebooks: "
-                                    f"{_shell_path(sys.executable)} tools/build_notebooks.py"))
+                                    f"restore it with git checkout -- {relative} (your edits to it are lost), or "
+                                    f"regenerate the notebooks: {rebuild}"))
             continue
-        names.append(notebook.stem)
+        found.append(notebook)
     if not findings:
-        names.sort()
-        findings.append(Finding("notebooks", True, f"{len(names)} notebooks in {folder} ({names[0]} .. {names[-1]})"))
+        folders = " and ".join(sorted({str(path.parent) for path in found}))
+        names = sorted({path.stem for path in found})
+        findings.append(Finding("notebooks", True, f"{len(found)} notebooks in {folders} ({names[0]} .. {names[-1]})"))
     return findings
+
+
+def _student_notebooks(root: Path) -> list[Path]:
+    """The student notebooks the manifest lists, in each of their languages' folders.
+
+    Student notebooks are the entries of ``notebooks:`` without an ``edition`` or with
+    ``edition: student`` (the others are the instructor edition's and the app's); each is
+    written to ``student_folders[lang]/<name>.ipynb`` for each of its languages.
+    """
+    import yaml  # a runtime dependency; imported here so that importing the doctor stays light
+
+    manifest = yaml.safe_load((root / "notebooks" / MANIFEST).read_text(encoding="utf-8"))
+    folders = manifest["student_folders"]
+    return [root / folders[lang] / f"{entry['name']}.ipynb"
+            for entry in manifest["notebooks"] if entry.get("edition", "student") == "student"
+            for lang in entry.get("languages", manifest["languages"])]
 
 
 # ------------------------------------------------------------------------------- entry points
 
-CHECKS = ("python", "packages", "widgets", "data", "notebooks")
-
-
-def doctor(root=None, stream=None) -> Report:
+def check_setup(root=None, stream=None) -> Report:
     """Check this installation and print what is wrong and how to fix it.
 
     ``root``: the project folder holding ``data/`` and ``notebooks/`` (default: the folder
@@ -422,7 +438,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the doctor for parsed arguments; the exit status (0 fine, 1 a problem)."""
-    return doctor(root=getattr(args, "root", None)).exit_code
+    return check_setup(root=getattr(args, "root", None)).exit_code
 
 
 def main(argv=None) -> int:
