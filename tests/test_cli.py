@@ -23,8 +23,8 @@ SERVICE_IDS = {"blog", "content", "seo", "social_pages", "profiles", "reputation
                "know_how"}  # the 9 rows of data/services.csv
 
 
-def _commands(folder):
-    """name -> arguments after ``python -m toolkit``; ``folder`` holds the prepared inputs."""
+def _write_inputs(folder):
+    """The files the commands read: a data folder with a bad cell (line 2) and four scenario files."""
     broken = folder / "broken_data"
     shutil.copytree(ROOT / "data", broken, ignore=shutil.ignore_patterns("*.json"))
     costs = broken / "costs.csv"
@@ -35,6 +35,10 @@ def _commands(folder):
              "infinite.json": '{"horizon_months": Infinity}', "two.json": '{"services": ["seo", "blog"]}'}
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
+
+
+def _commands(folder):
+    """name -> arguments after ``python -m toolkit``; ``folder`` holds the inputs of _write_inputs."""
     return {
         "evaluate": ["evaluate"],
         "evaluate_csv": ["evaluate", "--format", "csv"],
@@ -42,13 +46,15 @@ def _commands(folder):
         "portfolio": ["portfolio"],
         "unknown_profile": ["evaluate", "--scenario", str(folder / "unknown_profile.json")],
         "invalid_json": ["portfolio", "--scenario", str(folder / "invalid.json")],
-        "broken_data": ["evaluate", "--data", str(broken)],
+        "broken_data": ["evaluate", "--data", str(folder / "broken_data")],
     }
 
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    return tmp_path_factory.mktemp("cli")
+    folder = tmp_path_factory.mktemp("cli")
+    _write_inputs(folder)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +109,7 @@ def test_portfolio_table(runs, dataset):
     assert all(clause in best_line for clause in best)
 
 
-def test_portfolio_json_with_a_scenario_file(runs, inputs, dataset, capsys):
+def test_portfolio_json_with_a_scenario_file(inputs, dataset, capsys):
     assert main(["portfolio", "--format", "json", "--scenario", str(inputs / "two.json")]) == 0
     summary = json.loads(capsys.readouterr().out)
     scenario = Scenario(services=("seo", "blog"))  # two.json
@@ -136,7 +142,7 @@ def test_bad_input_gives_one_error_line_and_status_2(runs, name, fragments):
     assert result.stdout == ""
 
 
-def test_non_finite_horizon_in_a_scenario_file(runs, inputs, capsys):
+def test_non_finite_horizon_in_a_scenario_file(inputs, capsys):
     # JSON allows Infinity; Scenario used to fail on int(inf) with an OverflowError (a traceback).
     assert main(["evaluate", "--scenario", str(inputs / "infinite.json")]) == 2
     captured = capsys.readouterr()

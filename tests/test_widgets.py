@@ -41,7 +41,7 @@ def test_moving_a_slider_recomputes_table_and_figure(explorer, data):
     assert explorer.evaluation.equals(toolkit.evaluate(data, toolkit.Scenario(horizon_months=6)))
 
 
-def test_ticking_a_clause_changes_the_recommendations(explorer, data):
+def test_ticking_a_clause_changes_the_recommendations(explorer):
     before = explorer.recommendations.value
     explorer.controls["clauses"]["dpa_art28"].value = True
     assert explorer.scenario().clauses == ("dpa_art28",)

@@ -108,9 +108,9 @@ def load_dataset(path=None) -> Dataset:
     raw = {}
     for name, resource in resources.items():
         raw[name] = _read_table(folder / resource["path"], resource["schema"])
-    _validate_with_frictionless(folder, resources, raw)
+    _validate_with_frictionless(resources, raw)
     tables = {name: _to_frame(raw[name], resources[name]["schema"]) for name in resources}
-    _check_across_tables(folder, resources, tables, raw)
+    _check_across_tables(resources, tables, raw)
     return Dataset(**tables, path=folder)
 
 
@@ -139,7 +139,7 @@ class _RawTable:
     lines: list[int]  # the file line each row starts on
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
     try:
@@ -157,7 +157,7 @@ def _read_table(path: Path, schema: dict) -> _RawTable:
     if len(data) > _MAX_FILE_BYTES:
         raise DataError(f"file is {len(data):,} bytes; expected a small table (at most {_MAX_FILE_BYTES:,})", path)
     try:
-        text = _decode(path, data)
+        text = _decode(data)
     except UnicodeDecodeError as exc:
         raise DataError(f"cannot read the text ({exc.reason}); save it as 'CSV UTF-8'", path) from None
     if not text.strip():
@@ -238,7 +238,7 @@ def _normalise_number(cell: str) -> str:
 # --- validation ----------------------------------------------------------------------
 
 
-def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> None:
+def _validate_with_frictionless(resources: dict, raw: dict) -> None:
     from frictionless import Package, Resource, Schema  # imported on first load only
 
     package = Package(resources=[
@@ -258,7 +258,7 @@ def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> Non
         problems = {(getattr(e, "row_number", None), "duplicate" if e.type in ("unique-error", "primary-key")
                      else (e.type, getattr(e, "field_name", None))) for e in task.errors}
         first, rest = task.errors[0], len(problems) - 1
-        message = _explain(first, task.name, schema, table)
+        message = _explain(first, schema, table)
         if rest:
             message += f" (and {rest} more problem{'s' if rest > 1 else ''} in this file)"
         row_number = getattr(first, "row_number", None)
@@ -272,7 +272,7 @@ def _validate_with_frictionless(folder: Path, resources: dict, raw: dict) -> Non
 _TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "text"}
 
 
-def _explain(error, table_name: str, schema: dict, table: _RawTable | None = None) -> str:
+def _explain(error, schema: dict, table: _RawTable | None = None) -> str:
     fields = {f["name"]: f for f in schema["fields"]}
     cell = getattr(error, "cell", None)
     name = getattr(error, "field_name", None)
@@ -348,7 +348,7 @@ def _to_frame(table: _RawTable, schema: dict) -> pd.DataFrame:
     return frame.set_index(schema["primaryKey"]).sort_index()
 
 
-def _check_across_tables(folder: Path, resources: dict, tables: dict, raw: dict) -> None:
+def _check_across_tables(resources: dict, tables: dict, raw: dict) -> None:
     """Rules that span tables or rows, which Table Schema cannot state."""
     services = tables["services"].index
     missing = [s for s in services if s not in tables["costs"].index]

@@ -54,7 +54,6 @@ class Question:
     hint: str  # i18n key of the general hint
     mistakes: tuple = ()  # (dataset -> a wrong answer a typical mistake gives, i18n key of its hint)
     tolerance: float = 0.005  # relative, for numbers
-    unit: str = ""
     options: Callable[[Any], list] | None = field(default=None)
 
 
@@ -89,16 +88,14 @@ QUESTIONS: dict[str, Question] = {
     # 01_costs
     "costs_q1": Question("number", lambda d: _hourly(d), "hint_costs_q1",
                          ((lambda d: _hourly(d, oncost=False), "hint_oncost"),
-                          (lambda d: d.profiles.loc["small", "gross_salary_eur"] / 12 / 160, "hint_productive_hours")),
-                         unit="EUR/h"),
+                          (lambda d: d.profiles.loc["small", "gross_salary_eur"] / 12 / 160, "hint_productive_hours"))),
     "costs_q2": Question("number", lambda d: _blog(d, "outsourced_cost"), "hint_costs_q2",
                          ((lambda d: _blog(d, "fee"), "hint_overhead"),
                           (lambda d: _blog(d, "fee") + _blog(d, "vendor_management"), "hint_transition"),
-                          (lambda d: _blog(d, "fee") + _blog(d, "transition"), "hint_overhead")),
-                         unit="EUR"),
+                          (lambda d: _blog(d, "fee") + _blog(d, "transition"), "hint_overhead"))),
     "costs_q3": Question("number",
                          lambda d: break_even(sweep(d, None, "horizon_months", [1, 120]))["content"],
-                         "hint_costs_q3", tolerance=0.02, unit="months"),
+                         "hint_costs_q3", tolerance=0.02),
     "costs_q4": Question("function", lambda d: [((1000.0, 800.0), 200.0), ((500.0, 700.0), -200.0), ((0.0, 0.0), 0.0)],
                          "hint_costs_q4", ((lambda d: [((1000.0, 800.0), -200.0)], "hint_sign"),)),
     # 02_legal_risks
@@ -134,9 +131,8 @@ QUESTIONS: dict[str, Question] = {
                         "hint_case_q1", options=lambda d: list(d.services.index)),
     "case_q2": Question("number",
                         lambda d: float(_case_outsourced(d).net_benefit.sum()),
-                        "hint_case_q2", ((lambda d: float(_case_table(d).net_benefit.sum()), "hint_only_outsourced"),),
-                        unit="EUR"),
-    "case_q3": Question("choice", lambda d: _strongest_clause(d, "direct_marketing", "privacy"), "hint_case_q3",
+                        "hint_case_q2", ((lambda d: float(_case_table(d).net_benefit.sum()), "hint_only_outsourced"),)),
+    "case_q3": Question("choice", lambda d: _strongest_clause(d, "privacy"), "hint_case_q3",
                         options=lambda d: list(d.clauses.index)),
 }
 
@@ -146,7 +142,7 @@ def _band_of(data, score):
     return next(band for band, row in bands.iterrows() if row.min_score <= score <= row.max_score)
 
 
-def _strongest_clause(data, service, area):
+def _strongest_clause(data, area):
     effects = data.clause_effects.xs(area, level="area_id")
     return (effects.likelihood_steps + effects.impact_steps).idxmax()
 
