@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import toolkit.doctor
 from toolkit.doctor import (WIDGET_MANAGER, check_notebooks, check_packages, check_python, check_setup,
                             check_widgets, main)
 
@@ -190,8 +191,7 @@ def test_unreadable_package_json(tmp_path):
 
 
 def test_too_high_required_version_and_a_missing_package(monkeypatch, capsys):
-    module = sys.modules["toolkit.doctor"]
-    monkeypatch.setattr(module, "_runtime_requirements",
+    monkeypatch.setattr(toolkit.doctor, "_runtime_requirements",
                         lambda: ["pandas>=999", "no-such-package-for-the-doctor>=1.0", "numpy>=1.0",
                                  'pytest>=1; extra == "test"'])
     assert main([]) == 1
@@ -207,8 +207,7 @@ def test_too_high_required_version_and_a_missing_package(monkeypatch, capsys):
 
 
 def test_toolkit_not_installed_as_a_distribution(monkeypatch):
-    module = sys.modules["toolkit.doctor"]
-    monkeypatch.setattr(module, "_runtime_requirements", lambda: None)
+    monkeypatch.setattr(toolkit.doctor, "_runtime_requirements", lambda: None)
     [finding] = check_packages()
     assert not finding.ok and "is not installed in this Python" in finding.message
     assert "-m pip install -e" in finding.fix
@@ -216,8 +215,7 @@ def test_toolkit_not_installed_as_a_distribution(monkeypatch):
 
 def test_package_that_does_not_import(monkeypatch, tmp_path):
     """An installed distribution whose module is broken (e.g. a binary built for another numpy)."""
-    module = sys.modules["toolkit.doctor"]
-    monkeypatch.setattr(module, "_import_name", lambda name: "toolkit_doctor_broken_module")
+    monkeypatch.setattr(toolkit.doctor, "_import_name", lambda name: "toolkit_doctor_broken_module")
     (tmp_path / "toolkit_doctor_broken_module.py").write_text("raise ImportError('numpy.dtype size changed')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     [finding] = check_packages(["numpy>=1.0"])
