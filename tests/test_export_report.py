@@ -95,7 +95,7 @@ def test_html_report_is_one_self_contained_page(exported, data):
     out, _ = exported
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
-    assert t("report_disclaimer", "en") in page
+    assert t("disclaimer", "en") in page
     sources = re.findall(r'<img src="([^"]+)"', page)
     assert len(sources) == len(CHARTS), "every chart, embedded"
     embedded = {base64.b64decode(src.split(",", 1)[1]) for src in sources}
@@ -113,8 +113,8 @@ def test_html_report_is_one_self_contained_page(exported, data):
 def test_italian_report(data, tmp_path):
     export_report(data, Scenario(eur_per_risk_point=50.0), tmp_path, lang="it", draws=500)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="it">' in page and t("report_disclaimer", "it") in page
-    assert t("report_disclaimer", "en") not in page
+    assert '<html lang="it">' in page and t("disclaimer", "it") in page
+    assert t("disclaimer", "en") not in page
     assert "Piccola impresa" in page
 
 

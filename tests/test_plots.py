@@ -127,6 +127,18 @@ def test_given_figure_axes_leaves_pyplot_and_rcparams_alone(chart, bundle):
     ax.figure.canvas.draw()  # draws without pyplot
 
 
+@pytest.mark.parametrize("chart", CHARTS)
+def test_standalone_figure_has_the_charts_own_size_and_leaves_pyplot_alone(chart, bundle):
+    """The size of each chart is set in one place: files get the size a notebook shows."""
+    shown = CHARTS[chart](bundle)  # ax=None: a pyplot figure of the chart's own size
+    figures = plt.get_fignums()
+    figure = plots.standalone_figure(CHARTS[chart], bundle)
+    assert plt.get_fignums() == figures
+    assert tuple(figure.get_size_inches()) == tuple(shown.figure.get_size_inches())
+    assert figure.axes and figure.axes[0].get_title(loc="left") == shown.get_title(loc="left")
+    figure.canvas.draw()  # draws without pyplot
+
+
 @pytest.mark.parametrize("lang", ["en", "it"])
 @pytest.mark.parametrize("chart", CHARTS)
 def test_title_and_axis_labels_come_from_the_catalogue(chart, lang, bundle):

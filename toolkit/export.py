@@ -27,19 +27,6 @@ from .whatif import sensitivity, simulate
 
 __all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS"]
 
-_DISCLAIMER = {
-    "en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
-    "it": "Uno strumento didattico, non una consulenza legale: il contratto vero va redatto e rivisto da un avvocato.",
-}
-_HEAD = {
-    "en": ("Contract checklist", "Services to outsource", "Clause to negotiate", "Risk it answers", "Provision",
-           "No service is recommended for outsourcing in this scenario: there is nothing to negotiate.",
-           "No adopted clause protects this service: consider the clauses that act on its areas."),
-    "it": ("Checklist del contratto", "Servizi da esternalizzare", "Clausola da negoziare", "Rischio a cui risponde",
-           "Norma", "In questo scenario nessun servizio va esternalizzato: non c'è nulla da negoziare.",
-           "Nessuna clausola adottata protegge questo servizio: valuta le clausole che agiscono sulle sue aree."),
-}
-
 
 def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "en") -> str:
     """A Markdown checklist: for each service to outsource, each clause to negotiate,
@@ -48,24 +35,23 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
     scenario = scenario or Scenario()
     evaluation = evaluate(dataset, scenario)
     pairs = breakdown(dataset, scenario)
-    title, services_head, clause_head, risk_head, provision_head, nothing, unprotected = _HEAD[lang]
-    lines = [f"# {title}", "", f"> {_DISCLAIMER[lang]}", ""]
+    lines = [f"# {t('checklist_title', lang)}", "", f"> {t('disclaimer', lang)}", ""]
     chosen = evaluation[evaluation.outsourced]
     if chosen.empty:
-        return "\n".join(lines + [nothing, ""])
-    lines += [f"## {services_head}", ""]
+        return "\n".join(lines + [t("checklist_nothing", lang), ""])
+    lines += [f"## {t('checklist_services', lang)}", ""]
     for service, row in chosen.iterrows():
         lines += [f"### {i18n.name(dataset, 'services', service, lang)} — {t(row.recommendation, lang)}", ""]
         areas = pairs.loc[service]
         if not row.clauses_applied:
-            lines += [unprotected, ""]
+            lines += [t("checklist_unprotected", lang), ""]
             continue
-        lines += [f"| ☐ | {clause_head} | {risk_head} | {provision_head} |", "|---|---|---|---|"]
+        lines += [f"| ☐ | {t('checklist_clause', lang)} | {t('checklist_risk', lang)} | "
+                  f"{t('checklist_provision', lang)} |", "|---|---|---|---|"]
         for clause in row.clauses_applied:
-            acts_on = set(dataset.clause_effects.loc[clause].index)
             answered = [f"{i18n.name(dataset, 'legal_areas', area, lang)} "
                         f"({int(a.inherent_score)} → {int(a.residual_score)})"
-                        for area, a in areas.iterrows() if area in acts_on]
+                        for area, a in areas.iterrows() if clause in a.clauses]  # the areas it acts on
             lines.append(f"| ☐ | {i18n.name(dataset, 'clauses', clause, lang)} | {'; '.join(answered)} | "
                          f"{dataset.clauses.loc[clause, 'provision']} |")
         lines.append("")
@@ -91,14 +77,12 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     (out / "checklist.md").write_text(checklist(dataset, scenario, lang), encoding="utf-8")
     written.append(out / "checklist.md")
     charts = {
-        "savings_vs_risk.png": lambda ax: plots.savings_vs_risk(evaluation, ax=ax, lang=lang,
-                                                                appetite=scenario.risk_appetite, dataset=dataset),
-        "net_benefit.png": lambda ax: plots.net_benefit_bars(evaluation, ax=ax, lang=lang, dataset=dataset),
-        "inherent_vs_residual.png": lambda ax: plots.inherent_vs_residual(evaluation, ax=ax, lang=lang,
-                                                                          dataset=dataset),
+        "savings_vs_risk.png": (plots.savings_vs_risk, evaluation, dict(appetite=scenario.risk_appetite)),
+        "net_benefit.png": (plots.net_benefit_bars, evaluation, {}),
+        "inherent_vs_residual.png": (plots.inherent_vs_residual, evaluation, {}),
     }
-    for name, draw in charts.items():
-        written.append(_save_chart(out / name, draw, (8, 5)))
+    for name, (chart, table, options) in charts.items():
+        written.append(_save_chart(out / name, chart, table, lang=lang, dataset=dataset, **options))
     return written
 
 
@@ -113,14 +97,10 @@ def ids_as_text(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**joined)
 
 
-def _save_chart(path: Path, draw, size) -> Path:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _save_chart(path: Path, chart, *args, **options) -> Path:
+    from . import plots
 
-    figure = Figure(figsize=size, layout="constrained")
-    FigureCanvasAgg(figure)
-    draw(figure.add_subplot())
-    figure.savefig(path, dpi=120)
+    plots.standalone_figure(chart, *args, **options).savefig(path, dpi=120)
     return path
 
 
@@ -185,16 +165,13 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
         for name in REPORT_SHEETS:
             tables[name].to_excel(excel, sheet_name=name, index=False)
     written.append(workbook)
-    sensitivity_table = tables["sensitivity"]
     charts = {
-        "tornado.png": (lambda ax: plots.tornado(sensitivity_table, ax=ax, lang=lang, dataset=dataset),
-                        (10, 0.75 * sensitivity_table["input"].nunique() + 2.2)),
-        "uncertainty_bands.png": (lambda ax: plots.uncertainty_bands(simulation, ax=ax, lang=lang, dataset=dataset),
-                                  (10.5, 0.55 * len(simulation.summary) + 2.4)),
-        "decision_histogram.png": (lambda ax: plots.decision_histogram(simulation, ax=ax, lang=lang), (10, 5)),
+        "tornado.png": (plots.tornado, tables["sensitivity"], dict(dataset=dataset)),
+        "uncertainty_bands.png": (plots.uncertainty_bands, simulation, dict(dataset=dataset)),
+        "decision_histogram.png": (plots.decision_histogram, simulation, {}),
     }
-    for name, (draw, size) in charts.items():
-        written.append(_save_chart(out / name, draw, size))
+    for name, (chart, table, options) in charts.items():
+        written.append(_save_chart(out / name, chart, table, lang=lang, **options))
     page = out / "report.html"
     page.write_text(_report_html(dataset, scenario, tables, simulation, out, lang, change), encoding="utf-8")
     written.append(page)
@@ -270,7 +247,7 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
     pct, draws = i18n.number(100 * change, lang), i18n.number(simulation.draws, lang)
     parts = [
         f"<h1>{html.escape(t('report_title', lang))}</h1>",
-        f'<p class="disclaimer"><strong>{html.escape(t("report_disclaimer", lang))}</strong></p>',
+        f'<p class="disclaimer"><strong>{html.escape(t("disclaimer", lang))}</strong></p>',
         f"<h2>{html.escape(t('report_scenario', lang))}</h2>",
         _html_table(fields, ["field", "value"], lang, {"field": t("report_field", lang),
                                                        "value": t("report_value", lang)}),

@@ -258,9 +258,22 @@ STRINGS: dict[str, dict[str, str]] = {
                             "it": "File dello scenario non usato: {problem}"},
     "report_title": {"en": "Which social media services to outsource: my decision",
                      "it": "Quali servizi social esternalizzare: la mia decisione"},
-    "report_disclaimer": {"en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
-                          "it": "Uno strumento didattico, non una consulenza legale: il contratto vero va redatto "
-                                "e rivisto da un avvocato."},
+    "disclaimer": {"en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
+                   "it": "Uno strumento didattico, non una consulenza legale: il contratto vero va redatto e rivisto "
+                         "da un avvocato."},
+    # the contract checklist (toolkit.export.checklist)
+    "checklist_title": {"en": "Contract checklist", "it": "Checklist del contratto"},
+    "checklist_services": {"en": "Services to outsource", "it": "Servizi da esternalizzare"},
+    "checklist_clause": {"en": "Clause to negotiate", "it": "Clausola da negoziare"},
+    "checklist_risk": {"en": "Risk it answers", "it": "Rischio a cui risponde"},
+    "checklist_provision": {"en": "Provision", "it": "Norma"},
+    "checklist_nothing": {"en": "No service is recommended for outsourcing in this scenario: there is nothing to "
+                                "negotiate.",
+                          "it": "In questo scenario nessun servizio va esternalizzato: non c'è nulla da negoziare."},
+    "checklist_unprotected": {"en": "No adopted clause protects this service: consider the clauses that act on its "
+                                    "areas.",
+                              "it": "Nessuna clausola adottata protegge questo servizio: valuta le clausole che "
+                                    "agiscono sulle sue aree."},
     "report_scenario": {"en": "The scenario", "it": "Lo scenario"},
     "report_field": {"en": "Field", "it": "Campo"},
     "report_value": {"en": "Value", "it": "Valore"},
@@ -322,10 +335,7 @@ def name(dataset, table: str, item, lang: str = "en") -> str:
 
 def number(value: float, lang: str = "en", decimals: int = 0) -> str:
     """1234.5 -> '1,234.5' (en) or '1.234,5' (it)."""
-    text = f"{value:,.{decimals}f}"
-    if check_lang(lang) == "it":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return _separators(f"{value:,.{decimals}f}", lang)
 
 
 def eur(value: float, lang: str = "en", decimals: int = 0) -> str:
@@ -338,10 +348,13 @@ def table_number(value: float, lang: str = "en") -> str:
     if value != value:  # NaN
         return "NaN"
     text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
+    return _separators("0" if text == "-0" else text, lang)
+
+
+def _separators(text: str, lang: str) -> str:
+    """A number written as Python does (1,234.5) in ``lang``'s style: unchanged in English, 1.234,5 in Italian."""
     if check_lang(lang) == "it":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
 
 

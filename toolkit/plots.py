@@ -43,7 +43,7 @@ from .scenario import RISK_BANDS
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
            "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
-           "decision_histogram", "OKABE_ITO", "HEATMAP_CMAP"]
+           "decision_histogram", "standalone_figure", "OKABE_ITO", "HEATMAP_CMAP"]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -81,8 +81,29 @@ SCORE_MAX = 25
 # --- shared helpers ----------------------------------------------------------------------
 
 
+# Passed as ``ax`` by standalone_figure: draw on a new Figure that pyplot does not know about.
+_STANDALONE = object()
+
+
+def standalone_figure(chart, *args, **options):
+    """``chart(*args, **options)`` drawn on a new Figure of the chart's own size, without pyplot.
+
+    For files (``standalone_figure(tornado, table).savefig("tornado.png")``): no figure is left
+    open and no global state is touched. The size is the one the chart picks for ``ax=None``.
+    """
+    return chart(*args, ax=_STANDALONE, **options).figure
+
+
 def _axes(ax, size):
-    """The given Axes, or a new figure's (pyplot, so that a notebook shows it)."""
+    """The given Axes, or a new figure's of ``size`` (inches): pyplot's, so that a notebook shows
+    it, or for :func:`standalone_figure` one of its own."""
+    if ax is _STANDALONE:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=size, layout="constrained")
+        FigureCanvasAgg(figure)
+        return figure.add_subplot()
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt  # only when asked for a new figure
