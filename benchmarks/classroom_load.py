@@ -2,8 +2,8 @@
 
 What it does (loopback only, bounded in time and count):
 
-1. starts Voila on 127.0.0.1 and a free port, serving ``app/explorer.ipynb`` (the notebook
-   ``make app`` serves; a temporary copy of the same one-cell notebook if it is not there);
+1. starts Voila on 127.0.0.1 and a free port, serving what ``make app`` serves (``app/explorer.ipynb``),
+   with the test harness the browser tests use (``tests/browser_support.py``);
 2. opens N pages at once in headless Chromium (Debian's /usr/bin/chromium or $CHROMIUM, driven
    by Playwright, spread over a few browser contexts); each page is one student: it waits until
    the dashboard has rendered (the horizon slider's handle and the chart picture are shown), ticks
@@ -26,21 +26,19 @@ Run:  .venv/bin/python benchmarks/classroom_load.py                 # 30 student
       .venv/bin/python benchmarks/classroom_load.py --students 10
       .venv/bin/python benchmarks/classroom_load.py --kernel-memory
 Needs: playwright and psutil in the venv (the test extras), Debian's chromium.
+Servers, browser flags and page texts come from tests/browser_support.py, shared with the tests.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
-import json
 import math
 import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,18 +46,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-APP_NOTEBOOK = ROOT / "app" / "explorer.ipynb"
-EXPLORER_CODE = "import toolkit\nfrom toolkit import widgets\n\nwidgets.explorer(toolkit.load_dataset())"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-CLAUSE_LABEL = "GDPR art. 28 data processing agreement"  # the checkbox each student ticks
-FAILURE_TEXTS = ["Error displaying widget", "model not found", "Traceback (most recent call last)"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import browser_support as support  # noqa: E402
+
+ROOT = support.ROOT
 SCREENSHOTS = ROOT / "test-artifacts" / "classroom-load"  # failed students' pages
 MAX_STUDENTS = 200
 KERNEL_READY_CPU_S = 1.5  # CPU seconds after which a pre-heated kernel has surely run the explorer cell
 MAX_BUDGET_S = 600
-SERVER_START_TIMEOUT_S = 60
 MiB = 2 ** 20
 
 # The chart: the explorer's widget image, shown once its PNG has loaded (Voila sets a blob: URL).
@@ -74,18 +68,6 @@ class Budget(Exception):
 
 
 # ------------------------------------------------------------------------------ processes and memory
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def tree(pid: int):
@@ -160,66 +142,28 @@ def sample_memory(server_pid: int, full: bool = False) -> MemorySample:
     return sample
 
 
-@dataclass
-class Voila:
-    process: subprocess.Popen
-    url: str
-    log_path: Path
-
-    def log_tail(self, lines: int = 30) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-
 @contextlib.contextmanager
-def voila_server(workdir: Path, preheat: int = 0, fill_delay: float | None = None, pool_timeout: float = 300,
+def voila_server(preheat: int = 0, fill_delay: float | None = None, pool_timeout: float = 300,
                  cores: set[int] | None = None, iopub_timeout: int | None = None):
-    """Voila on 127.0.0.1:<free port> serving the explorer; the server and all its kernels are killed on exit.
+    """What ``make app`` serves (``support.voila_app``), with the load test's options; the server and all
+    its kernels are stopped on exit.
 
     preheat > 0: Voila's pre-heated kernel pool of that size (each kernel has run the notebook before
     anyone asks for the page); this waits until the pool is full and idle. fill_delay: seconds Voila waits
     before starting a kernel to replace one a page took (Voila's default: 1). cores: the CPUs the server
     and its kernels may use (kernels inherit the server's affinity); None: all.
     """
-    notebook = APP_NOTEBOOK
-    if not notebook.is_file():  # app/explorer.ipynb not there yet: the same one-cell notebook, in a temp dir
-        notebook = workdir / "explorer.ipynb"
-        notebook.write_text(json.dumps({
-            "cells": [{"cell_type": "code", "execution_count": None, "id": "app-dashboard", "metadata": {},
-                       "outputs": [], "source": EXPLORER_CODE.splitlines(keepends=True)}],
-            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                        "name": "python3"}, "language_info": {"name": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
-    port = free_port()
-    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
-               f"--port={port}"]
+    flags = []
     if iopub_timeout is not None:  # seconds Voila waits for a cell's output after the cell finished (nbclient: 4)
-        command.append(f"--VoilaExecutor.iopub_timeout={iopub_timeout}")
+        flags.append(f"--VoilaExecutor.iopub_timeout={iopub_timeout}")
     if preheat > 0:
-        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+        flags += ["--preheat_kernel=True", f"--pool_size={preheat}"]
         if fill_delay is not None:
-            command.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
-    log_path = workdir / "voila.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True,
-                                   preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
-    server = Voila(process, f"http://127.0.0.1:{port}/", log_path)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        # Polling "/" would run the notebook in a new kernel: wait for the port instead.
-        while not _listening(port):
-            if process.poll() is not None:
-                raise RuntimeError(f"Voila exited with {process.returncode} while starting:\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"Voila did not listen on port {port} within {SERVER_START_TIMEOUT_S} s")
-            time.sleep(0.2)
+            flags.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
+    with support.voila_app(extra_flags=flags, cpus=cores) as server:
         if preheat > 0:
-            wait_for_pool(process.pid, preheat, pool_timeout)
+            wait_for_pool(server.process.pid, preheat, pool_timeout)
         yield server
-    finally:
-        stop_tree(process)
 
 
 def wait_for_pool(server_pid: int, size: int, timeout: float) -> None:
@@ -256,27 +200,6 @@ def _kernel_pids(server_pid: int) -> set[int]:
     return pids
 
 
-def stop_tree(process: subprocess.Popen) -> None:
-    """SIGTERM the server's process group, then SIGKILL it and every descendant still alive (kernels
-    run in sessions of their own, outside the group)."""
-    import psutil
-
-    descendants = tree(process.pid)[1:]
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    for child in descendants:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            child.kill()
-    psutil.wait_procs(descendants, timeout=10)
-
-
 # ------------------------------------------------------------------------------ the students
 
 
@@ -301,7 +224,7 @@ async def one_student(number: int, context, url: str, timeout_ms: int, start_gat
         record.render_s = time.perf_counter() - started
 
         old_src = await page.locator("img.widget-image").first.get_attribute("src")
-        box = page.locator(".widget-checkbox", has_text=CLAUSE_LABEL).locator("input[type=checkbox]")
+        box = page.locator(".widget-checkbox", has_text=support.CLAUSE_LABEL).locator("input[type=checkbox]")
         if await box.count() == 0:  # labels changed: any checkbox changes the chart too
             box = page.locator(".widget-checkbox input[type=checkbox]").last
         clicked = time.perf_counter()
@@ -310,7 +233,7 @@ async def one_student(number: int, context, url: str, timeout_ms: int, start_gat
         record.update_s = time.perf_counter() - clicked
 
         text = await page.locator("body").inner_text(timeout=timeout_ms)
-        shown = [needle for needle in FAILURE_TEXTS if needle in text]
+        shown = [needle for needle in support.FAILURE_TEXTS if needle in text]
         if shown:
             record.failure = f"page shows {shown[0]!r}"
     except Exception as exc:  # noqa: BLE001 - a failed student is a result, not a crash
@@ -351,8 +274,8 @@ async def classroom(url: str, students: int, contexts: int, timeout_ms: int, ser
                 await asyncio.wait_for(stop_sampling.wait(), timeout=0.5)
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True,
-                                                   timeout=60_000)
+        browser = await playwright.chromium.launch(executable_path=support.chromium_executable(),
+                                                   args=support.CHROMIUM_ARGS, headless=True, timeout=60_000)
         browser_pid = {"pid": None}
         sampling = asyncio.create_task(sampler(lambda: browser_pid["pid"]))
         try:
@@ -399,11 +322,6 @@ def _chromium_pid() -> int | None:
             if "chrom" in process.name().lower() and "--type=" not in " ".join(process.cmdline()):
                 browsers.append((process.create_time(), process.pid))
     return max(browsers)[1] if browsers else None
-
-
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    return shutil.which(candidate)
 
 
 # ------------------------------------------------------------------------------ report
@@ -530,53 +448,17 @@ def kernel_memory(changes: int = 6) -> str:
 
 def lab_server_memory() -> str:
     """RSS/USS of a JupyterLab server (no kernel) once a browser has opened 00_start_here in it."""
-    import secrets
-    import urllib.request
-
     import psutil
 
-    with tempfile.TemporaryDirectory(prefix="smm-lab-mem-") as workdir:
-        work = Path(workdir)
-        shutil.copytree(ROOT / "notebooks", work / "notebooks")
-        port, token = free_port(), secrets.token_hex(16)
-        command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-                   f"--ServerApp.root_dir={work / 'notebooks'}"]
-        if os.geteuid() == 0:
-            command.append("--allow-root")
-        env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
-               "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"), "JUPYTER_RUNTIME_DIR": str(work / "runtime")}
-        with open(work / "lab.log", "wb") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env, start_new_session=True)
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while True:
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
-                        break
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start")
-                time.sleep(0.5)
-            started = psutil.Process(process.pid).memory_full_info()
-            opened = None
-            if chromium_path():
-                from playwright.sync_api import sync_playwright
-
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS,
-                                                         headless=True, timeout=60_000)
-                    try:
-                        page = browser.new_page()
-                        page.goto(f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb?token={token}",
-                                  timeout=60_000)
-                        page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible", timeout=60_000)
-                        time.sleep(3)
-                        opened = psutil.Process(process.pid).memory_full_info()
-                    finally:
-                        browser.close()
-        finally:
-            stop_tree(process)
+    with support.jupyter_lab() as lab:
+        server = psutil.Process(lab.process.pid)
+        started = server.memory_full_info()
+        opened = None
+        if support.chromium_executable():
+            with support.chromium() as browser:
+                support.open_in_lab(support.new_page(browser), lab, "00_start_here.ipynb")
+                time.sleep(3)
+                opened = server.memory_full_info()
     rows = [f"{'JupyterLab server, started':<46}{started.rss / MiB:8.0f} {started.uss / MiB:8.0f}"]
     if opened:
         rows.append(f"{'JupyterLab server, 00_start_here open in a tab':<46}{opened.rss / MiB:8.0f} "
@@ -645,7 +527,7 @@ def main(argv=None) -> int:
     if not 1 <= args.students <= MAX_STUDENTS:
         parser.error(f"--students must be 1..{MAX_STUDENTS}")
     budget = min(args.budget, MAX_BUDGET_S)
-    if chromium_path() is None:
+    if support.chromium_executable() is None:
         print("error: no Chromium (apt-get install chromium, or set CHROMIUM=/path/to/chromium)", file=sys.stderr)
         return 2
     contexts = max(1, min(args.contexts, args.students))
@@ -665,10 +547,9 @@ def main(argv=None) -> int:
     previous = signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(int(budget - 20))
     try:
-        with tempfile.TemporaryDirectory(prefix="smm-classroom-") as workdir, voila_server(
-                Path(workdir), preheat=args.students if args.preheat else 0, fill_delay=args.fill_delay,
-                pool_timeout=max(60.0, deadline - time.monotonic() - 120), cores=server_cores,
-                iopub_timeout=args.iopub_timeout) as server:
+        with voila_server(preheat=args.students if args.preheat else 0, fill_delay=args.fill_delay,
+                          pool_timeout=max(60.0, deadline - time.monotonic() - 120), cores=server_cores,
+                          iopub_timeout=args.iopub_timeout) as server:
             print(f"Voila serving {server.url} (pid {server.process.pid}); {args.students} students ...", flush=True)
             students, wall, steady, peak = asyncio.run(classroom(
                 server.url, args.students, contexts, int(args.timeout * 1000), server.process.pid, deadline))

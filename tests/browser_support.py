@@ -1,10 +1,11 @@
-"""Servers, browser and page helpers shared by tests/test_browser.py and benchmarks/browser_latency.py.
+"""Servers, browser and page helpers shared by tests/test_browser.py and the benchmarks
+(benchmarks/browser_latency.py, benchmarks/classroom_load.py): the one test-server harness.
 
 Everything is bounded in time and cleaned up on exit, even on failure:
 
-* ``jupyter_lab(root_dir)`` and ``voila_app()`` start a server on a free port of 127.0.0.1 in its own
-  process group, wait (at most ``SERVER_START_TIMEOUT`` s) until it answers, and stop the whole group
-  (and any kernel it started) when the ``with`` block ends.
+* ``jupyter_lab(root_dir)`` and ``voila_app(extra_flags, cpus)`` start a server on a free port of
+  127.0.0.1 in its own process group, wait (at most ``SERVER_START_TIMEOUT`` s) until it answers, and
+  stop the whole group (and any kernel it started) when the ``with`` block ends.
 * ``chromium()`` launches Debian's Chromium through Playwright, with the flags that keep it
   quiet on a machine without internet access.
 * ``run_all_in_lab``, ``drag_slider``, ``timed_slider_move`` and friends drive the pages with the mouse.
@@ -205,22 +206,26 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM should the test process die without cleaning up (kill -9)."""
+def _in_the_server_process(cpus: set[int] | None) -> None:
+    """Linux, in the server process before it starts: get SIGTERM should the test process die without
+    cleaning up (kill -9); with ``cpus``, run (with the kernels it starts) on those CPUs only."""
     with contextlib.suppress(Exception):
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    if cpus:
+        os.sched_setaffinity(0, cpus)
 
 
 @contextlib.contextmanager
-def _serve(name, command, *, port, ready, env=None, cwd=ROOT, workdir):
+def _serve(name, command, *, port, ready, env=None, cwd=ROOT, workdir, cpus=None):
     """Start command in its own process group; wait for ready(); always stop it on exit."""
     log_path = Path(workdir) / f"{name}.log"
+    linux = sys.platform.startswith("linux")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
-                                   preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                   preexec_fn=(lambda: _in_the_server_process(cpus)) if linux else None)
     server = Server(name, process, log_path, url=f"http://127.0.0.1:{port}/")
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -268,12 +273,16 @@ def jupyter_lab(root_dir: Path | None = None):
 
 
 @contextlib.contextmanager
-def voila_app():
-    """What ``make app`` serves (Voila on app/explorer.ipynb), on a free port."""
+def voila_app(extra_flags=(), cpus: set[int] | None = None):
+    """What ``make app`` serves (Voila on app/explorer.ipynb), on a free port.
+
+    ``extra_flags``: more Voila options (the classroom load test's kernel pool); ``cpus``: the CPUs
+    the server and its kernels may use (kernels inherit the server's affinity); None: all.
+    """
     with tempfile.TemporaryDirectory(prefix="smm-voila-") as workdir:
         port = free_port()
         # Polling "/" would run the notebook in a new kernel each time: wait for the port instead.
-        with _serve("voila", app_command(port), port=port, workdir=workdir,
+        with _serve("voila", [*app_command(port), *extra_flags], port=port, workdir=workdir, cpus=cpus,
                     ready=lambda s: _listening(port)) as server:
             yield server
 
