@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import toolkit
 from toolkit import RISK_BANDS, Scenario
-from toolkit.scenario import FIELD_RANGES, SCENARIO_JSON_SCHEMA, SCENARIO_MAX_BYTES, SCENARIO_SCHEMA_VERSION, ScenarioFileError
+from toolkit.scenario import (FIELD_RANGES, SCENARIO_JSON_SCHEMA, SCENARIO_MAX_BYTES, SCENARIO_SCHEMA_VERSION,
+                              ScenarioFileError)
 
 IDS = [f"id_{k}" for k in range(12)]
 

@@ -14,6 +14,7 @@ import pandas as pd
 from .data import DataError, load_dataset
 from . import doctor
 from .export import ids_as_text
+from .i18n import LANGS
 from .model import evaluate, portfolio
 from .scenario import Scenario
 
@@ -26,25 +27,28 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Which social media marketing services to outsource: "
                                                  "savings against legal risk, and the clauses that lower it.")
     commands = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
-    common.add_argument("--scenario", metavar="FILE.json", help="a JSON object of Scenario fields")
+    # Options several commands share, each written once (argparse "parents").
+    data_option = argparse.ArgumentParser(add_help=False)
+    data_option.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
+    scenario_option = argparse.ArgumentParser(add_help=False)
+    scenario_option.add_argument("--scenario", metavar="FILE.json", help="a scenario file: a JSON object of Scenario "
+                                                                         "fields (default: the default scenario)")
+    common = argparse.ArgumentParser(add_help=False, parents=[data_option, scenario_option])
     common.add_argument("--format", choices=["table", "csv", "json"], default="table")
     commands.add_parser("evaluate", parents=[common], help="one row per service: costs, risk, recommendation")
     commands.add_parser("portfolio", parents=[common], help="totals and the best clause set")
     commands.add_parser("validate", parents=[common], help="check the data folder and say what is wrong")
-    export = commands.add_parser("export", help="write the hand-in: Excel, CSV, PNG charts and a one-page HTML "
-                                                "report, with sensitivity and a Monte Carlo simulation")
-    export.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
-    export.add_argument("--scenario", metavar="FILE.json", help="a scenario file (default: the default scenario)")
+    export = commands.add_parser("export", parents=[data_option, scenario_option],
+                                 help="write the hand-in: Excel, CSV, PNG charts and a one-page HTML report, with "
+                                      "sensitivity and a Monte Carlo simulation")
     export.add_argument("--out", metavar="DIR", required=True, help="folder to write into (created if missing)")
-    export.add_argument("--lang", choices=["en", "it"], default="en", help="language of the charts and the report")
+    export.add_argument("--lang", choices=LANGS, default="en", help="language of the charts and the report")
     export.add_argument("--draws", type=int, default=10_000, help="simulated futures (default 10,000)")
     export.add_argument("--seed", type=int, default=0, help="random seed of the simulation (default 0)")
-    debrief = commands.add_parser("debrief", help="a class's saved scenarios side by side: what each service's "
-                                                  "share of students chose, clause sets, spread, outliers")
+    debrief = commands.add_parser("debrief", parents=[data_option],
+                                  help="a class's saved scenarios side by side: what each service's share of students "
+                                       "chose, clause sets, spread, outliers")
     debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files (searched below too)")
-    debrief.add_argument("--data", metavar="DIR", help="folder of CSV files laid out like data/ (default: bundled)")
     doctor.add_arguments(commands.add_parser(
         "doctor", help="check Python, the packages, the widget extension, data/ and notebooks/; exit 1 on a problem"))
     return parser
