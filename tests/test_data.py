@@ -116,6 +116,18 @@ def test_bundled_dataset_has_every_table_indexed_by_its_key(dataset):
     assert len(dataset.clauses) == 8 and len(dataset.profiles) == 7
 
 
+def test_the_code_names_the_same_bands_and_uncertain_inputs_as_the_data_package():
+    """The model ranks RISK_BANDS in order and draws UNCERTAIN_INPUTS by name: both must be the
+    enums of datapackage.json (and in the same order), or an edited package would be misread."""
+    from toolkit.whatif import UNCERTAIN_INPUTS
+
+    descriptor = json.loads((toolkit.data.BUNDLED_DATA / "datapackage.json").read_text(encoding="utf-8"))
+    enums = {(r["name"], f["name"]): f["constraints"]["enum"] for r in descriptor["resources"]
+             for f in r["schema"]["fields"] if "enum" in f.get("constraints", {})}
+    assert enums[("risk_bands", "band")] == list(toolkit.RISK_BANDS)
+    assert enums[("uncertainty", "input")] == list(UNCERTAIN_INPUTS)
+
+
 def test_values_come_through_as_numbers(dataset):
     # profiles.csv, row 'small': 30000,1.40,1720,3000000,1.0
     small = dataset.profiles.loc["small"]
