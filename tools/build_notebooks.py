@@ -282,7 +282,7 @@ def describe_edit(path: Path, edited, built, source: Path) -> str:
     return "\n".join(lines)
 
 
-def adopt(manifest: Manifest, entry: Entry, lang: str, edited, built, instructor_folder=None) -> Path:
+def adopt(manifest: Manifest, entry: Entry, lang: str, edited, instructor_folder=None) -> Path:
     """Copy the cells changed by hand in a written notebook back into its Markdown source."""
     source = source_path(entry.name, lang)
     output = output_path(manifest, entry, lang, instructor_folder)
@@ -369,7 +369,7 @@ def run(check: bool = False, force: bool = False, adopt_edits: bool = False, ins
         if by_hand is not None and cell_digests(by_hand.cells) != cell_digests(built.cells):
             if adopt_edits and not check:
                 out(f"carried the hand edit of {_shown(path)} into "
-                    f"{_shown(adopt(manifest, entry, lang, by_hand, built, instructor_folder))}")
+                    f"{_shown(adopt(manifest, entry, lang, by_hand, instructor_folder))}")
                 built = build(manifest, entry, lang, instructor_folder)
                 text = _text(built)
             else:
