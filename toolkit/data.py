@@ -36,8 +36,9 @@ BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 DESCRIPTOR = "datapackage.json"
 
 # The tables of the package, each indexed by its primary key in datapackage.json.
-TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "costs",
-          "profiles", "likelihood_levels", "impact_levels", "risk_bands", "uncertainty", "profile_adjustments")
+TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "costs", "profiles",
+          "likelihood_levels", "impact_levels", "risk_bands", "uncertainty", "profile_adjustments",
+          "requirements", "incident_losses", "enforcement")
 
 _MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -76,7 +77,10 @@ class Dataset:
     (``clause_id``, ``area_id``); ``costs`` by ``service_id``; ``likelihood_levels`` and
     ``impact_levels`` by ``level``; ``risk_bands`` by ``band``; ``uncertainty`` (the
     ranges of the Monte Carlo simulation) by ``input``; ``profile_adjustments`` by
-    (``profile_id``, ``area_id``).
+    (``profile_id``, ``area_id``); ``requirements`` (the clauses the law requires for
+    outsourcing a service) by (``service_id``, ``clause_id``); ``incident_losses`` (what an
+    incident costs) by (``area_id``, ``size_class``); ``enforcement`` (the evidence the losses
+    rest on) by ``case_id``.
     """
 
     services: pd.DataFrame
@@ -91,6 +95,9 @@ class Dataset:
     risk_bands: pd.DataFrame
     uncertainty: pd.DataFrame
     profile_adjustments: pd.DataFrame
+    requirements: pd.DataFrame
+    incident_losses: pd.DataFrame
+    enforcement: pd.DataFrame
     path: Path = field(default=BUNDLED_DATA, compare=False)
 
     def __repr__(self) -> str:
@@ -386,18 +393,57 @@ def _check_across_tables(resources: dict, tables: dict, raw: dict) -> None:
             raise DataError(f"input '{cells[0]}' has min {row.min_factor:g}, mode {row.mode_factor:g}, max "
                             f"{row.max_factor:g}; expected min_factor <= mode_factor <= max_factor",
                             table.path, line=line, column=column)
+    _check_risk_tables(tables, raw)
     unused = [c for c in tables["clauses"].index if c not in tables["clause_effects"].index.get_level_values(0)]
     if unused:
         raise DataError(f"clause '{unused[0]}' has no row in clause_effects.csv; expected at least one legal "
                         "area it mitigates", raw["clause_effects"].path, column="clause_id")
 
 
+def _check_risk_tables(tables: dict, raw: dict) -> None:
+    """Both sides of each exposure row, the losses per size class, and the legal requirements."""
+    exposure, table = tables["exposure"], raw["exposure"]
+    for cells, line in zip(table.rows, table.lines):
+        row = exposure.loc[(cells[0], cells[1])]
+        if (row.inhouse_likelihood == 0) != (row.inhouse_impact == 0):
+            raise DataError(f"({cells[0]}, {cells[1]}) has in-house likelihood {row.inhouse_likelihood} and impact "
+                            f"{row.inhouse_impact}; expected both 0 (no risk in house) or both 1-5",
+                            table.path, line=line, column="inhouse_impact")
+    losses, table = tables["incident_losses"], raw["incident_losses"]
+    for cells, line in zip(table.rows, table.lines):
+        row = losses.loc[(cells[0], cells[1])]
+        if not row.loss_low_eur <= row.loss_eur <= row.loss_high_eur:
+            raise DataError(f"({cells[0]}, {cells[1]}) has losses low {row.loss_low_eur:g}, typical {row.loss_eur:g}, "
+                            f"high {row.loss_high_eur:g}; expected loss_low_eur <= loss_eur <= loss_high_eur",
+                            table.path, line=line, column="loss_eur")
+    for size in sorted(set(tables["profiles"].size_class)):
+        for area in tables["legal_areas"].index:
+            if (area, size) not in losses.index:
+                raise DataError(f"no row for legal area '{area}' and size class '{size}'; expected one row for each "
+                                "legal area and each size class used in profiles.csv", table.path, column="size_class")
+    acts = tables["clause_effects"]
+    acts = acts[(acts.likelihood_steps > 0) | (acts.impact_steps > 0)]
+    table = raw["requirements"]
+    for cells, line in zip(table.rows, table.lines):
+        service, clause = cells[0], cells[1]
+        areas = set(acts.loc[clause].index) if clause in acts.index.get_level_values(0) else set()
+        exposed = set(exposure.loc[service].index) if service in exposure.index.get_level_values(0) else set()
+        if not areas & exposed:
+            raise DataError(f"'{clause}' is required for '{service}' but lowers no risk the service has; expected a "
+                            "clause that acts (clause_effects.csv) on a legal area in which the service is exposed "
+                            "(exposure.csv)", table.path, line=line, column="clause_id")
+
+
 def with_profile(dataset: Dataset, profile_id: str, *, name_en: str, name_it: str | None = None,
                  gross_salary_eur: float, oncost_multiplier: float, productive_hours_year: float,
-                 turnover_eur: float, activity_volume: float, description_en: str = "",
-                 description_it: str = "", source: str = "assumption (case study)") -> Dataset:
+                 turnover_eur: float, activity_volume: float, size_class: str | None = None,
+                 description_en: str = "", description_it: str = "",
+                 source: str = "assumption (case study)") -> Dataset:
     """A copy of ``dataset`` with one more company profile (for a case study).
 
+    ``size_class`` (micro, small or medium: which losses of ``incident_losses.csv`` apply) is
+    by staff headcount; when it is not given it follows the turnover ceilings of the same
+    Commission Recommendation 2003/361/EC (micro up to EUR 2 million, small up to 10 million).
     Raises ValueError naming the field when a number is out of the range that
     ``profiles.csv`` allows (its constraints in ``datapackage.json``).
     """
@@ -413,8 +459,14 @@ def with_profile(dataset: Dataset, profile_id: str, *, name_en: str, name_it: st
                 or (low is not None and value < low) or (high is not None and value > high):
             limits = f"from {low} to {high}" if high is not None else f"of at least {low}"
             raise ValueError(f"{field_name}: expected a number {limits}, got {value!r}")
+    sizes = fields["size_class"]["enum"]
+    if size_class is None:
+        size_class = "micro" if turnover_eur <= 2_000_000 else "small" if turnover_eur <= 10_000_000 else "medium"
+    if size_class not in sizes:
+        raise ValueError(f"size_class: expected one of {', '.join(sizes)}, got {size_class!r}")
     row = pd.DataFrame([{"name_en": name_en, "name_it": name_it or name_en, "description_en": description_en,
-                         "description_it": description_it or description_en, **values, "source": source}],
+                         "description_it": description_it or description_en, **values, "size_class": size_class,
+                         "source": source}],
                        index=pd.Index([profile_id], name="id"))
     profiles = pd.concat([dataset.profiles.drop(index=profile_id, errors="ignore"), row[dataset.profiles.columns]])
     return replace(dataset, profiles=profiles.sort_index())

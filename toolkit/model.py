@@ -145,22 +145,28 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
     Columns (EUR over the horizon unless said): ``inhouse_cost``, ``fee``,
     ``clause_premium``, ``vendor_management``, ``transition``, ``drafting``,
     ``outsourced_cost``, ``savings``, ``inherent_risk`` and ``residual_risk`` (0-25, the
-    worst legal area), ``risk_band``, ``within_appetite``, ``inherent_legal_loss``,
-    ``expected_legal_loss``, ``net_benefit``, ``outsourced`` (True where the recommendation
-    is to outsource, with or without clauses: every consumer reads the decision here),
-    ``recommendation``, ``reason`` (a short code: ``risk_above_appetite``, ``not_worth_it``
-    or ``worth_it``), ``clauses_applied`` (a tuple of the ids of the adopted clauses that
-    protect the service, alphabetical; empty if none).
+    worst legal area when outsourced, before and after the clauses), ``inhouse_risk`` (0-25,
+    the worst legal area when kept in house), ``risk_band`` (of the residual risk),
+    ``within_appetite`` (the residual risk's band is within the appetite),
+    ``inherent_legal_loss`` (outsourced with no clauses), ``inhouse_legal_loss`` and
+    ``outsourced_legal_loss`` (the expected loss on each side, after the clauses),
+    ``expected_legal_loss`` (= outsourced - in house: the loss outsourcing adds; negative
+    when a supplier lowers it), ``net_benefit`` (= savings - expected legal loss),
+    ``outsourced`` (True where the recommendation is to outsource, with or without clauses:
+    every consumer reads the decision here), ``recommendation``, ``reason`` (a short code:
+    ``risk_above_appetite``, ``not_worth_it`` or ``worth_it``), ``clauses_applied`` (a tuple
+    of the ids of the clauses in the service's contract: the adopted ones that act on its
+    risks and the ones the law requires, in the order of clauses.csv; empty if none).
     The formulas are in this module's docstring (``toolkit.model.__doc__``).
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)
     result = _compute(inp, inp.base_mask)
     months = inp.months
-    protects = result["protects"]
+    applied = result["applied"]
     recommendation = np.where(~result["outsource"], "keep_in_house",
-                              np.where(protects.any(axis=1), "outsource_with_clauses", "outsource"))
-    reason = np.where(~result["within"], "risk_above_appetite",
+                              np.where(applied.any(axis=1), "outsource_with_clauses", "outsource"))
+    reason = np.where(~result["acceptable"], "risk_above_appetite",
                       np.where(result["net"] > 0, "worth_it", "not_worth_it"))
     table = pd.DataFrame({
         "inhouse_cost": inp.inhouse_cost,
@@ -173,38 +179,46 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
         "savings": result["savings"],
         "inherent_risk": result["inherent_risk"],
         "residual_risk": result["residual_risk"],
+        "inhouse_risk": result["inhouse_risk"],
         "risk_band": [RISK_BANDS[r] for r in result["band_rank"]],
         "within_appetite": result["within"],
         "inherent_legal_loss": result["inherent_area_loss"].sum(axis=1),
+        "inhouse_legal_loss": result["inhouse_loss"],
+        "outsourced_legal_loss": result["outsourced_loss"],
         "expected_legal_loss": result["legal_loss"],
         "net_benefit": result["net"],
         "outsourced": result["outsource"],
         "recommendation": recommendation,
         "reason": reason,
-        "clauses_applied": [tuple(c for c, on in zip(inp.clause_ids, row) if on) for row in protects],
+        "clauses_applied": [tuple(c for c, on in zip(inp.clause_ids, row) if on) for row in applied],
     }, index=pd.Index(inp.services, name="service_id"))
     return table
 
 
 def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
-    """One row per exposed (service, legal area) pair: scores before and after the clauses.
+    """One row per (service, legal area) pair with a risk on either side: the scores and euros.
 
-    Columns: ``likelihood``, ``impact``, ``inherent_score``, ``residual_likelihood``,
-    ``residual_impact``, ``residual_score``, ``risk_band`` (of the residual score),
-    ``annual_probability``, ``loss_if_it_happens`` (EUR), ``expected_loss`` (EUR over
-    the horizon), ``inherent_expected_loss``, ``clauses`` (a tuple of the ids of the adopted
-    clauses that act on this area), ``provision``.
+    Columns: outsourced, ``likelihood``, ``impact``, ``inherent_score`` (no clauses),
+    ``residual_likelihood``, ``residual_impact``, ``residual_score``, ``risk_band`` (of the
+    residual score); in house, ``inhouse_likelihood``, ``inhouse_impact``, ``inhouse_score``;
+    the money, ``incident_probability`` (a year, at the residual likelihood),
+    ``claim_probability``, ``loss_if_it_happens`` (EUR, at the residual impact),
+    ``inherent_legal_loss``, ``inhouse_legal_loss``, ``outsourced_legal_loss`` (EUR over the
+    horizon) and ``expected_legal_loss`` (= outsourced - in house); ``clauses`` (a tuple of the
+    ids of the clauses in the contract that act on this area), ``required`` (those of them the
+    law requires), ``provision``.
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)
     result = _compute(inp, inp.base_mask)
-    acting = (inp.like_steps + inp.impact_steps > 0) & inp.base_mask[:, None]  # clauses x areas
+    acts = (inp.like_steps != 0) | (inp.impact_steps != 0)  # clauses x areas
     rows = []
     for i, service in enumerate(inp.services):
         for j, area in enumerate(inp.areas):
-            if not inp.exposed[i, j]:
+            if not (inp.exposed[i, j] or inp.inhouse_exposed[i, j]):
                 continue
             res_like, res_impact = result["res_like"][i, j], result["res_impact"][i, j]
+            acting = result["applied"][i] & acts[:, j]
             rows.append({
                 "service_id": service, "area_id": area,
                 "likelihood": inp.likelihood[i, j], "impact": inp.impact[i, j],
@@ -212,28 +226,35 @@ def breakdown(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFram
                 "residual_likelihood": res_like, "residual_impact": res_impact,
                 "residual_score": result["residual_score"][i, j],
                 "risk_band": RISK_BANDS[_band_rank(np.array([result["residual_score"][i, j]]), inp.band_edges)[0]],
-                "annual_probability": inp.probability[res_like],
-                "loss_if_it_happens": inp.loss[res_impact],
-                "expected_loss": result["area_loss"][i, j],
-                "inherent_expected_loss": result["inherent_area_loss"][i, j],
-                "clauses": tuple(c for c, on in zip(inp.clause_ids, acting[:, j]) if on),
+                "inhouse_likelihood": inp.inhouse_likelihood[i, j], "inhouse_impact": inp.inhouse_impact[i, j],
+                "inhouse_score": result["inhouse_score"][i, j],
+                "incident_probability": inp.probability[res_like],
+                "claim_probability": inp.claim[j],
+                "loss_if_it_happens": inp.loss[j, res_impact],
+                "inherent_legal_loss": result["inherent_area_loss"][i, j],
+                "inhouse_legal_loss": result["inhouse_area_loss"][i, j],
+                "outsourced_legal_loss": result["area_loss"][i, j],
+                "expected_legal_loss": result["area_loss"][i, j] - result["inhouse_area_loss"][i, j],
+                "clauses": tuple(c for c, on in zip(inp.clause_ids, acting) if on),
+                "required": tuple(c for c, on in zip(inp.clause_ids, acting & inp.required[i]) if on),
                 "provision": dataset.exposure.loc[(service, area), "provision"],
             })
     return pd.DataFrame(rows).set_index(["service_id", "area_id"])
 
 
 def best_clause_set(dataset: Dataset, scenario: Scenario | None = None) -> tuple[tuple[str, ...], float]:
-    """The clause set with the highest decision's net benefit, and that value (section 5).
+    """The set of optional clauses with the highest decision's net benefit, and that value (section 5).
 
-    Every subset of the dataset's clauses is tried; the scenario's own ``clauses`` field is
-    ignored. Ties go to the smaller set, then to the first in alphabetical order.
+    Every subset of the optional clauses is tried (those that no service in scope requires: the
+    required ones are in every contract anyway); the scenario's own ``clauses`` field is
+    ignored. Ties go to the smaller set, then to the first in the order of clauses.csv.
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)
     best, best_value = (), -math.inf
     count = len(inp.clause_ids)
-    for size in range(count + 1):
-        for subset in itertools.combinations(range(count), size):
+    for size in range(len(inp.optional) + 1):
+        for subset in itertools.combinations(inp.optional, size):
             mask = np.zeros(count, dtype=bool)
             mask[list(subset)] = True
             value = _decision_value(_compute(inp, mask))
@@ -243,7 +264,8 @@ def best_clause_set(dataset: Dataset, scenario: Scenario | None = None) -> tuple
 
 
 MONEY_COLUMNS = ["inhouse_cost", "fee", "clause_premium", "vendor_management", "transition", "drafting",
-                 "outsourced_cost", "savings", "inherent_legal_loss", "expected_legal_loss", "net_benefit"]
+                 "outsourced_cost", "savings", "inherent_legal_loss", "inhouse_legal_loss", "outsourced_legal_loss",
+                 "expected_legal_loss", "net_benefit"]
 
 
 def portfolio(dataset: Dataset, scenario: Scenario | None = None) -> PortfolioSummary:
@@ -290,10 +312,14 @@ def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataF
     """What each clause costs and what risk it removes, on top of the scenario's clauses.
 
     One row per clause of the dataset: ``cost`` (EUR over the horizon: fee premiums plus
-    drafting, over all services in scope), ``risk_removed`` (EUR: the fall in total expected
-    legal loss), ``value`` (= risk_removed - cost), ``adopted`` (in the scenario). For a
-    clause already adopted the figures compare the scenario with and without it; for the
-    others, with and without adding it. Every service in scope counts, outsourced or not.
+    drafting, over all services in scope; negative for a clause that lowers the fee),
+    ``risk_removed`` (EUR: the fall in total expected legal loss when outsourcing; negative for
+    a clause that shifts risk onto the firm), ``value`` (= risk_removed - cost), ``adopted``
+    (in the scenario), ``required`` (the law requires it for at least one service in scope: it
+    is in those contracts whatever the scenario says, and only its effect on the other
+    services is counted here). For a clause already adopted the figures compare the scenario
+    with and without it; for the others, with and without adding it. Every service in scope
+    counts, outsourced or not.
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)
@@ -305,7 +331,7 @@ def clause_value(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataF
         cost = float(b["outsourced_cost"].sum() - a["outsourced_cost"].sum())
         removed = float(a["legal_loss"].sum() - b["legal_loss"].sum())
         rows.append({"clause_id": clause, "cost": cost, "risk_removed": removed, "value": removed - cost,
-                     "adopted": bool(inp.base_mask[k])})
+                     "adopted": bool(inp.base_mask[k]), "required": bool(inp.required[:, k].any())})
     return pd.DataFrame(rows).set_index("clause_id")
 
 
@@ -351,15 +377,21 @@ class _Inputs:
     services: list
     areas: list
     clause_ids: list
-    exposed: np.ndarray  # services x areas, bool
-    likelihood: np.ndarray  # services x areas, int (0 where not exposed)
+    exposed: np.ndarray  # services x areas, bool: a risk when outsourced
+    likelihood: np.ndarray  # services x areas, int (0 where not exposed), outsourced with no clauses
     impact: np.ndarray
-    like_steps: np.ndarray  # clauses x areas
+    inhouse_exposed: np.ndarray  # services x areas, bool: a risk when kept in house
+    inhouse_likelihood: np.ndarray  # services x areas, int (0 where no risk in house)
+    inhouse_impact: np.ndarray
+    like_steps: np.ndarray  # clauses x areas (negative: the clause raises the score)
     impact_steps: np.ndarray
-    premium_rate: np.ndarray  # clauses, share of the fee
+    required: np.ndarray  # services x clauses, bool: the law requires the clause to outsource the service
+    optional: list  # indices of the clauses no service in scope requires: the ones a search tries
+    premium_rate: np.ndarray  # clauses, share of the fee (negative: a discount)
     drafting_cost: np.ndarray  # clauses
-    probability: np.ndarray  # index = likelihood level 0..5
-    loss: np.ndarray  # index = impact level 0..5
+    probability: np.ndarray  # index = likelihood level 0..5: yearly chance of an incident
+    claim: np.ndarray  # areas: chance that an incident becomes a claim, complaint or sanction
+    loss: np.ndarray  # areas x impact level 0..5: EUR when it does, for the profile's size class
     inhouse_cost: np.ndarray  # services
     fee: np.ndarray  # services, per month
     management: np.ndarray  # services, per month
@@ -379,8 +411,8 @@ class _Inputs:
     fee_multiplier: float
     management_hours: float
     transition_months: float
-    # Simulation only (section 6), draws x 1: multipliers of the yearly chance and of the loss
-    # (with eur_per_risk_point: of the EUR per point).
+    # Simulation only (section 6), draws x 1: multipliers of the yearly chance of an incident and
+    # of the loss (with eur_per_risk_point: of the EUR per point), on both sides alike.
     chance_factor: np.ndarray | None = None
     loss_factor: np.ndarray | None = None
 
@@ -393,19 +425,23 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
     areas = list(dataset.legal_areas.index)
     clause_ids = list(dataset.clauses.index)
 
-    exposure = dataset.exposure
-    likelihood = np.zeros((len(services), len(areas)), dtype=int)
-    impact = np.zeros_like(likelihood)
-    for (service, area), row in exposure.iterrows():
+    scores = {name: np.zeros((len(services), len(areas)), dtype=int)
+              for name in ("likelihood", "impact", "inhouse_likelihood", "inhouse_impact")}
+    for (service, area), row in dataset.exposure.iterrows():
         if service in services:
-            likelihood[services.index(service), areas.index(area)] = row.likelihood
-            impact[services.index(service), areas.index(area)] = row.impact
+            for name, table in scores.items():
+                table[services.index(service), areas.index(area)] = row[name]
     adjustments = dataset.profile_adjustments
     if scenario.profile in adjustments.index.get_level_values("profile_id"):
-        for area, row in adjustments.loc[scenario.profile].iterrows():
+        for area, row in adjustments.loc[scenario.profile].iterrows():  # the firm's business raises the stakes
             column = areas.index(area)
-            raised = np.minimum(5, impact[:, column] + row.impact_steps)
-            impact[:, column] = np.where(likelihood[:, column] > 0, raised, 0)
+            for likelihood, impact in (("likelihood", "impact"), ("inhouse_likelihood", "inhouse_impact")):
+                raised = np.minimum(5, scores[impact][:, column] + row.impact_steps)
+                scores[impact][:, column] = np.where(scores[likelihood][:, column] > 0, raised, 0)
+    required = np.zeros((len(services), len(clause_ids)), dtype=bool)
+    for service, clause in dataset.requirements.index:
+        if service in services:
+            required[services.index(service), clause_ids.index(clause)] = True
     like_steps = np.zeros((len(clause_ids), len(areas)), dtype=int)
     impact_steps = np.zeros_like(like_steps)
     for (clause, area), row in dataset.clause_effects.iterrows():
@@ -426,18 +462,22 @@ def _prepare(dataset: Dataset, scenario: Scenario) -> _Inputs:
     inhouse, fee, management, transition = _money(SimpleNamespace(months=months, **ingredients))
 
     probability = np.zeros(6)
-    probability[dataset.likelihood_levels.index] = dataset.likelihood_levels.annual_probability
-    levels = dataset.impact_levels
-    loss = np.zeros(6)
-    loss[levels.index] = np.maximum(levels.loss_floor_eur, levels.loss_turnover_pct / 100 * profile.turnover_eur)
+    probability[dataset.likelihood_levels.index] = dataset.likelihood_levels.incident_probability
+    losses = dataset.incident_losses.xs(profile.size_class, level="size_class").loc[areas]
+    low, typical, high = (losses[column].to_numpy(dtype=float) for column in ("loss_low_eur", "loss_eur", "loss_high_eur"))
+    # Impact 1, 3 and 5 are the low, typical and high loss; 2 and 4 lie halfway between (geometric means).
+    loss = np.column_stack([np.zeros(len(areas)), low, np.sqrt(low * typical), typical, np.sqrt(typical * high), high])
 
     bands = dataset.risk_bands.sort_values("max_score")
     return _Inputs(
-        services=services, areas=areas, clause_ids=clause_ids, exposed=likelihood > 0,
-        likelihood=likelihood, impact=impact, like_steps=like_steps, impact_steps=impact_steps,
+        services=services, areas=areas, clause_ids=clause_ids,
+        exposed=scores["likelihood"] > 0, inhouse_exposed=scores["inhouse_likelihood"] > 0, **scores,
+        like_steps=like_steps, impact_steps=impact_steps, required=required,
+        optional=[k for k in range(len(clause_ids)) if not required[:, k].any()],
         premium_rate=dataset.clauses.loc[clause_ids, "fee_premium_pct"].to_numpy() / 100,
         drafting_cost=dataset.clauses.loc[clause_ids, "drafting_cost_eur"].to_numpy(),
-        probability=probability, loss=loss, inhouse_cost=inhouse, fee=fee,
+        probability=probability, claim=losses.claim_probability.to_numpy(dtype=float), loss=loss,
+        inhouse_cost=inhouse, fee=fee,
         management=np.full(len(services), management), months=months, transition=transition,
         band_edges=list(zip(bands.index, bands.max_score)),
         appetite_rank=RISK_BANDS.index(scenario.risk_appetite),
@@ -478,58 +518,74 @@ def _compute(inp: _Inputs, mask: np.ndarray) -> dict:
     (area_loss, inherent_area_loss) never vary between draws.
     """
     exposed = inp.exposed
-    # Residual scores (section 2): subtract the adopted clauses' steps, never below 1.
-    like_cut = mask @ inp.like_steps  # areas
-    impact_cut = mask @ inp.impact_steps
-    res_like = np.where(exposed, np.maximum(1, inp.likelihood - like_cut), 0)
-    res_impact = np.where(exposed, np.maximum(1, inp.impact - impact_cut), 0)
+    # The clauses in the contract for each service (section 2): the adopted ones that act on an
+    # area in which it is exposed, and always the ones the law requires for outsourcing it.
+    acts = (inp.like_steps != 0) | (inp.impact_steps != 0)  # clauses x areas
+    applied = ((exposed.astype(int) @ acts.T.astype(int) > 0) & mask) | inp.required  # services x clauses
+    # Residual scores: the clauses' steps off (or, negative, onto) each score, kept within 1-5.
+    like_change = applied.astype(int) @ inp.like_steps  # services x areas
+    impact_change = applied.astype(int) @ inp.impact_steps
+    res_like = np.where(exposed, np.clip(inp.likelihood - like_change, 1, 5), 0)
+    res_impact = np.where(exposed, np.clip(inp.impact - impact_change, 1, 5), 0)
     inherent_score = inp.likelihood * inp.impact
     residual_score = res_like * res_impact
+    inhouse_score = inp.inhouse_likelihood * inp.inhouse_impact
 
-    # Which adopted clauses protect which service (section 1): a clause mitigating an area
-    # in which the service is exposed.
-    acts = (inp.like_steps + inp.impact_steps) > 0  # clauses x areas
-    protects = (exposed.astype(int) @ acts.T.astype(int) > 0) & mask  # services x clauses
-    sharing = protects.sum(axis=0)  # services protected by each clause
-    drafting = (protects * np.divide(inp.drafting_cost, sharing, out=np.zeros_like(inp.drafting_cost, dtype=float),
-                                     where=sharing > 0)).sum(axis=1)
-    premium = inp.fee * (protects * inp.premium_rate).sum(axis=1)
+    # Money (section 1): premiums (or a discount) and drafting for the clauses in each contract.
+    sharing = applied.sum(axis=0)  # services each clause applies to
+    drafting = (applied * np.divide(inp.drafting_cost, sharing, out=np.zeros_like(inp.drafting_cost, dtype=float),
+                                    where=sharing > 0)).sum(axis=1)
+    premium = inp.fee * (applied * inp.premium_rate).sum(axis=1)
     outsourced_cost = (inp.fee + premium + inp.management) * inp.months + inp.transition + drafting
     savings = inp.inhouse_cost - outsourced_cost
 
-    # Euros (section 3): expected loss per area over the horizon.
-    years = inp.months / 12
-    if inp.eur_per_risk_point is None:
-        chance, loss = inp.probability[res_like], inp.loss[res_impact]
-        area_loss = chance * loss * years
-        inherent_area_loss = inp.probability[inp.likelihood] * inp.loss[inp.impact] * years
-    else:
-        area_loss = residual_score * inp.eur_per_risk_point * years
-        inherent_area_loss = inherent_score * inp.eur_per_risk_point * years
-    area_loss = np.where(exposed, area_loss, 0.0)
-    inherent_area_loss = np.where(exposed, inherent_area_loss, 0.0)
-    legal_loss = area_loss.sum(axis=1)
-    if inp.chance_factor is not None:  # section 6: a yearly chance times its multiplier, never above 1
-        if chance.max() * inp.chance_factor.max() <= 1.0:  # no chance reaches 1: the multiplier factors out
-            legal_loss = legal_loss * inp.chance_factor
-        else:
-            capped = np.minimum(chance * inp.chance_factor[:, :, None], 1.0) * loss * years
-            legal_loss = np.where(exposed, capped, 0.0).sum(axis=-1)
-    if inp.loss_factor is not None:  # the loss (or EUR per point) times its multiplier: linear, so it factors out
-        legal_loss = legal_loss * inp.loss_factor
+    # Euros (section 3): the expected loss on each side, and what outsourcing adds.
+    area_loss, outsourced_loss = _expected_loss(inp, res_like, res_impact, exposed)
+    inherent_area_loss, _ = _expected_loss(inp, inp.likelihood, inp.impact, exposed, with_factors=False)
+    inhouse_area_loss, inhouse_loss = _expected_loss(inp, inp.inhouse_likelihood, inp.inhouse_impact,
+                                                     inp.inhouse_exposed)
+    legal_loss = outsourced_loss - inhouse_loss
     net = savings - legal_loss
 
     # Decision (section 4).
     residual_risk = residual_score.max(axis=1)
+    inhouse_risk = inhouse_score.max(axis=1)
     band_rank = _band_rank(residual_risk, inp.band_edges)
     within = band_rank <= inp.appetite_rank
-    outsource = within & (net > 0)
+    acceptable = within | (residual_risk <= inhouse_risk)  # no worse than doing it in house
+    outsource = acceptable & (net > 0)
     return dict(res_like=res_like, res_impact=res_impact, inherent_score=inherent_score,
-                residual_score=residual_score, protects=protects, drafting=drafting, premium=premium,
-                outsourced_cost=outsourced_cost, savings=savings, area_loss=area_loss,
-                inherent_area_loss=inherent_area_loss, legal_loss=legal_loss, net=net,
-                inherent_risk=inherent_score.max(axis=1), residual_risk=residual_risk,
-                band_rank=band_rank, within=within, outsource=outsource)
+                residual_score=residual_score, inhouse_score=inhouse_score, applied=applied, drafting=drafting,
+                premium=premium, outsourced_cost=outsourced_cost, savings=savings, area_loss=area_loss,
+                inherent_area_loss=inherent_area_loss, inhouse_area_loss=inhouse_area_loss,
+                outsourced_loss=outsourced_loss, inhouse_loss=inhouse_loss, legal_loss=legal_loss, net=net,
+                inherent_risk=inherent_score.max(axis=1), residual_risk=residual_risk, inhouse_risk=inhouse_risk,
+                band_rank=band_rank, within=within, acceptable=acceptable, outsource=outsource)
+
+
+def _expected_loss(inp: _Inputs, likelihood, impact, exposed, with_factors: bool = True):
+    """Expected loss over the horizon on one side (section 3): per (service, area), and per
+    service with the simulation's multipliers applied (draws x services when there are any)."""
+    years = inp.months / 12
+    if inp.eur_per_risk_point is not None:
+        per_area = np.where(exposed, likelihood * impact * inp.eur_per_risk_point * years, 0.0)
+        total = per_area.sum(axis=-1)
+        if with_factors and inp.loss_factor is not None:
+            total = total * inp.loss_factor
+        return per_area, total
+    chance = inp.probability[likelihood]  # yearly chance of an incident
+    value = inp.claim * np.take_along_axis(inp.loss, impact.T, axis=1).T * years  # claim chance x loss x years
+    per_area = np.where(exposed, chance * value, 0.0)
+    total = per_area.sum(axis=-1)
+    if with_factors and inp.chance_factor is not None:  # section 6: a yearly chance times its multiplier, never above 1
+        if chance.max() * inp.chance_factor.max() <= 1.0:  # no chance reaches 1: the multiplier factors out
+            total = total * inp.chance_factor
+        else:
+            capped = np.minimum(chance * inp.chance_factor[:, :, None], 1.0) * value
+            total = np.where(exposed, capped, 0.0).sum(axis=-1)
+    if with_factors and inp.loss_factor is not None:  # the loss times its multiplier: linear, so it factors out
+        total = total * inp.loss_factor
+    return per_area, total
 
 
 def _decision_value(result: dict) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import warnings
 import json
 import math
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 from .data import Dataset
 
 __all__ = ["Scenario", "ScenarioFileError", "NumberRange", "FIELD_RANGES", "RISK_BANDS", "SCENARIO_SCHEMA_VERSION",
-           "SCENARIO_MAX_BYTES", "SCENARIO_JSON_SCHEMA"]
+           "SCENARIO_MAX_BYTES", "SCENARIO_JSON_SCHEMA", "REPLACED_CLAUSES", "ReplacedClauseWarning"]
 
 RISK_BANDS = ("low", "medium", "high", "critical")  # ascending; the bands of data/risk_bands.csv
 SCENARIO_SCHEMA_VERSION = 1
@@ -127,6 +128,7 @@ class Scenario:
                 raise ValueError(f"Scenario field 'schema_version': version {version!r} is not supported; expected "
                                  f"{SCENARIO_SCHEMA_VERSION} (a file written by another version of the toolkit?)")
         known = {f.name for f in fields(cls)}
+        data = _with_replaced_clauses(data)
         unknown = sorted(set(data) - known - {"schema_version"}, key=str)
         if unknown:
             guess = difflib.get_close_matches(str(unknown[0]), sorted(known), n=1)
@@ -225,7 +227,8 @@ class Scenario:
         for name, table in (("services", dataset.services), ("clauses", dataset.clauses)):
             for item in getattr(self, name) or ():
                 if item not in table.index:
-                    raise ValueError(f"Scenario field '{name}': unknown id '{item}'; expected some of "
+                    replaced = f" ({REPLACED_CLAUSES[item][1]})" if name == "clauses" and item in REPLACED_CLAUSES else ""
+                    raise ValueError(f"Scenario field '{name}': unknown id '{item}'{replaced}; expected some of "
                                      f"{', '.join(table.index)}")
 
 
@@ -329,6 +332,38 @@ def _finite_number(value) -> bool:
         return math.isfinite(value)
     except OverflowError:  # an int with hundreds of digits, from a hand-edited file
         return False
+
+
+# Clause ids of earlier versions: the id that takes their place when an old scenario file is
+# read, and what to tell its owner.
+REPLACED_CLAUSES = {
+    "liability_cap_insurance": (
+        "indemnity_insurance",
+        "'liability_cap_insurance' was split in two: 'indemnity_insurance', the supplier's indemnity backed by "
+        "its professional insurance, which protects the firm and is used in its place; and "
+        "'supplier_liability_cap', the cap on its liability a supplier asks for, which shifts risk onto the firm: "
+        "add it only if your contract has one"),
+}
+
+
+class ReplacedClauseWarning(UserWarning):
+    """A scenario file names a clause of an earlier version; the clause that replaced it is used."""
+
+
+def _with_replaced_clauses(data: dict) -> dict:
+    """The scenario's fields with clause ids of earlier versions replaced (and a warning saying so)."""
+    clauses = data.get("clauses")
+    if not isinstance(clauses, list) or not any(isinstance(c, str) and c in REPLACED_CLAUSES for c in clauses):
+        return data
+    updated = []
+    for clause in clauses:
+        if isinstance(clause, str) and clause in REPLACED_CLAUSES:
+            new, message = REPLACED_CLAUSES[clause]
+            warnings.warn(message, ReplacedClauseWarning, stacklevel=5)  # the caller of Scenario.load
+            clause = new
+        if clause not in updated:
+            updated.append(clause)
+    return {**data, "clauses": updated}
 
 
 def _unique_keys(pairs):
