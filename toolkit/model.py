@@ -2,10 +2,14 @@
 # How the model decides
 
 For each social media marketing service the model compares two ways of running it
-over the contract **horizon** (in months): keep it **in house**, or **outsource** it
-to an agency or freelancer. Keeping it in house is the baseline: it adds no new legal
-risk, because no third party handles the firm's content, data, brand or secrets.
-All the numbers come from the tables in `data/`, each with its source.
+over the contract **horizon** (in months): keep it **in house** (the firm's own staff do
+the work) or **outsource** it to an agency or freelancer. Both ways carry legal risk: the
+firm is the controller of its customers' data, the owner of its brand and the advertiser
+whoever does the work. Outsourcing changes that risk: it can add some (a third party now
+holds the firm's data, content, brand and secrets) and it can remove some (a specialist
+with trained staff and checked processes). The decision weighs the money saved against
+the **difference** in legal risk. All the numbers come from the tables in `data/`, each
+with its source; `docs/model.md` explains the calibration and the limits.
 
 ## 1. What the work costs
 
@@ -15,68 +19,91 @@ All the numbers come from the tables in `data/`, each with its source.
   multiplier / productive hours a year.
 * **In-house cost** = (hours a month x volume x hourly cost + tools a month) x months.
 * **Fee** = supplier's monthly fee x volume x fee multiplier.
-* **Clause premium** = fee x the sum of the premiums (%) of the adopted clauses that
-  protect this service (a clause protects a service when it mitigates a legal area in
-  which the service is exposed).
+* **The clauses in a service's contract** = the adopted clauses that act on a legal area
+  in which the service is exposed when outsourced, plus, always, the clauses the law
+  requires for outsourcing it (`requirements.csv`: the GDPR art. 28 data processing
+  agreement when the supplier processes personal data for the firm, the written
+  assignment of rights, LdA art. 110, when it creates works the firm will use).
+* **Clause premium** = fee x the sum of the fee changes (%) of the clauses in the
+  contract: a premium for a clause that protects the firm, a discount (negative) for one
+  the supplier asks for, such as a cap on its liability.
 * **Vendor management** = management hours a month x the profile's hourly cost *before*
   the salary multiplier (someone already on the staff must brief and check the supplier;
   the salary multiplier is about the person who would do the work in house, so paying
   that person more never makes outsourcing look worse).
 * **Transition** (one-off) = transition months x fee: for a while the firm pays the
   supplier while its own people still run the service.
-* **Drafting** (one-off) = each protecting clause's drafting cost, shared equally by
-  the services in scope that it protects.
+* **Drafting** (one-off) = each clause's drafting cost, shared equally by the services in
+  scope whose contract holds it.
 * **Outsourced cost** = (fee + clause premium + vendor management) x months
   + transition + drafting.
 * **Savings** = in-house cost - outsourced cost.
 
-## 2. What outsourcing risks
+## 2. How risky each way is (scores)
 
-For each legal area in which the service is exposed (`exposure.csv`):
+For each (service, legal area) pair of `exposure.csv`, two sets of scores, each a
+likelihood and an impact from 1 to 5 (0: no risk on that side):
 
-* **Inherent score** = likelihood x impact (each 1 to 5), with no clauses: 1 to 25.
-  Some firms' business raises the stakes in one area (a clinic's health data in privacy,
-  GDPR art. 9): `profile_adjustments.csv` adds impact steps for that firm, never above 5.
-* **Residual likelihood** = likelihood - the likelihood steps of the adopted clauses
-  for that area, never below 1. **Residual impact** likewise. A contract can lower a
-  risk but never remove it. **Residual score** = residual likelihood x residual impact.
-* A service's **inherent risk** and **residual risk** are its *worst* area's scores
-  (so a summary never hides a critical area). An unexposed pair scores 0.
+* **In house**: the likelihood and impact when the firm's own staff do the work.
+* **Outsourced, inherent**: the likelihood and impact when a supplier does it with no
+  clauses. **Inherent score** = likelihood x impact, 1 to 25.
+* **Outsourced, residual**: the inherent likelihood minus the likelihood steps of the
+  clauses in the contract that act on that area, kept between 1 and 5; the **residual
+  impact** likewise. A clause the firm asks for takes steps off (a contract can lower a
+  risk but never remove it); a clause the supplier asks for (the cap on its liability) adds
+  a step, because the firm then keeps the loss above the cap. **Residual score** =
+  residual likelihood x residual impact.
+* Some firms' business raises the stakes in one area on both sides (a clinic's health
+  data in privacy, GDPR art. 9): `profile_adjustments.csv` adds impact steps for that
+  firm, never above 5.
+* A service's **in-house risk**, **inherent risk** and **residual risk** are its *worst*
+  area's scores on that side (so a summary never hides a critical area).
 * **Risk band** of the residual risk: low 0-4, medium 5-9, high 10-16,
   critical 17-25 (`risk_bands.csv`).
 
 ## 3. What the risk costs in euros
 
-For each exposed area, with the residual scores:
+For each pair and each side, with that side's scores (the residual ones when outsourced):
 
-* **Yearly chance** = the probability of the residual likelihood level
-  (`likelihood_levels.csv`).
-* **Loss if it happens** = the larger of the impact level's floor in EUR and its share
-  of the firm's turnover (`impact_levels.csv`; GDPR and AGCM fines scale with
-  turnover).
-* **Expected loss** = yearly chance x loss if it happens x years of the horizon.
-* If the scenario sets **EUR per risk point**, that simpler rule is used instead:
-  expected loss = residual score x EUR per risk point x years.
+* **Yearly chance of an incident** = the probability of the likelihood level
+  (`likelihood_levels.csv`): something goes wrong that could ground a claim, such as an
+  e-mail sent without consent or a photo used without a licence.
+* **Chance it becomes a claim** = the share of incidents that turn into a fine, damages,
+  a demand letter or legal costs, for the legal area and the firm's size class
+  (`incident_losses.csv`): most incidents never reach an authority or a court.
+* **Loss when it does** = for the legal area and size class (`incident_losses.csv`,
+  from real fines, awards and settlements in `enforcement.csv`): impact 1 is the low
+  loss, 3 the typical loss, 5 the high loss; 2 and 4 lie halfway between (the geometric
+  mean of their neighbours), so a loss never leaves the range the evidence shows.
+* **Expected loss** = yearly chance of an incident x chance it becomes a claim x loss when
+  it does x years of the horizon.
+* If the scenario sets **EUR per risk point**, that simpler rule is used instead, on both
+  sides: expected loss = score x EUR per risk point x years.
 
-A service's **expected legal loss** is the sum over its areas (losses add up, while the
-band looks at the worst one).
+A service's **in-house legal loss** and **outsourced legal loss** are the sums over its
+areas (losses add up, while the bands look at the worst one). Its **expected legal loss**
+= outsourced legal loss - in-house legal loss: what outsourcing adds, negative when a
+supplier with its required clauses lowers the risk.
 
 ## 4. The recommendation
 
 * **Net benefit** = savings - expected legal loss.
-* **Keep in house** if the risk band is above the risk appetite (the highest band the
-  firm accepts) or the net benefit is not positive.
-* Otherwise **outsource with clauses** if at least one adopted clause protects the
-  service, else **outsource**.
+* **Keep in house** if the net benefit is not positive, or if outsourcing would leave a
+  risk above the risk appetite (the highest band the firm accepts) that is also higher
+  than the risk of doing the work in house (a risk above the appetite either way is no
+  reason to prefer one way over the other).
+* Otherwise **outsource with clauses** if its contract holds at least one clause (a
+  required one counts), else **outsource**.
 
 ## 5. The portfolio and the best clause set
 
 Totals are sums over the services in scope. The **decision's net benefit** adds up the
 net benefit of the services recommended for outsourcing (those kept in house add 0).
-The **best clause set** is found by trying every subset of the clauses (2^8 = 256 with
-the bundled data) and keeping the one with the highest decision's net benefit; ties go
-to the smaller set. A clause that costs more in fees and drafting than the risk it
-removes is left out, so adopting every clause is not always best.
+The **best clause set** is found by trying every subset of the optional clauses (those no
+service in scope requires: 2^7 = 128 with the bundled data) and keeping the one with the
+highest decision's net benefit; ties go to the smaller set. A clause that costs more in
+fees and drafting than the risk it removes is left out, so adopting every clause is not
+always best.
 
 ## 6. What if the numbers are wrong? (uncertainty)
 
@@ -90,17 +117,18 @@ distribution; 1 = the value in the tables and the scenario):
   month and the supplier's fee;
 * **salary** (one draw) multiplies the in-house hourly cost (not vendor management, as in
   section 1); **management_hours** (one draw) the hours of vendor management;
-* **likelihood** and **impact** (one draw each, for every service and area) multiply the
-  yearly chance (never above 1) and the loss if it happens; **eur_per_risk_point** (one
-  draw) the EUR per risk point, when the scenario uses that rule.
+* **likelihood** and **impact** (one draw each, for every service and area, on both sides
+  alike) multiply the yearly chance of an incident (never above 1) and the loss when it
+  becomes a claim; **eur_per_risk_point** (one draw) the EUR per risk point, when the
+  scenario uses that rule.
 
 A **simulation** (`simulate`) draws all the multipliers many times (each draw is one
 possible future) and runs sections 1 to 4 for each. The scores, bands and clauses do not
 change, so the risk appetite test does not either. For each service it reports:
 
 * the **probability that outsourcing beats keeping it in house** = the share of draws in
-  which its net benefit is positive *and* its risk band is within the appetite (always 0
-  for a service whose risk is above the appetite);
+  which its net benefit is positive *and* its risk passes the appetite test of section 4
+  (always 0 for a service that fails it);
 * **percentiles** of its net benefit: 5% of the draws fall below the 5th percentile, half
   below the median (50th), 95% below the 95th;
 * the **decision's net benefit** in each draw: the net benefit of the services that the
@@ -369,7 +397,7 @@ def break_even(curve: pd.DataFrame) -> pd.Series:
 
 # --- the computation -----------------------------------------------------------------------
 # Prepared once per (dataset, scenario) as arrays of services x areas, so that trying all
-# 256 clause sets costs a few milliseconds.
+# 128 sets of optional clauses costs a few milliseconds.
 
 
 @dataclass(frozen=True)
