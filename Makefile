@@ -17,13 +17,14 @@ APP_NOTEBOOK := app/explorer.ipynb
 APP_PORT     ?= 8866
 APP_FLAGS    := --no-browser --Voila.ip=127.0.0.1
 
-.PHONY: lab test setup setup-test app notebooks instructor clean help
+.PHONY: lab test setup setup-test app notebooks docs instructor clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
 	@echo "make app    - set up .venv and serve the explorer dashboard with Voila (127.0.0.1:8866, or the next free port)"
 	@echo "make test   - set up .venv with the test extras and run every test"
 	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
+	@echo "make docs   - rewrite the generated parts of docs/model.md from the model and data/"
 	@echo "make instructor - write the instructor edition (solutions filled in) to instructor/en and instructor/it"
 	@echo "make clean  - remove .venv and caches"
 
@@ -69,6 +70,10 @@ app: $(VENV)/.installed
 # FORCE=1 discards the edit.
 notebooks: $(VENV)/.installed
 	$(BIN)/python tools/build_notebooks.py $(if $(ADOPT),--adopt) $(if $(FORCE),--force)
+
+# docs/model.md's generated parts (the formulas, the tables of data/, the recommendations) from the code and data.
+docs: $(VENV)/.installed
+	$(BIN)/python tools/model_doc.py
 
 # The instructor edition: the notebooks with every graded question solved, from the same sources as
 # notebooks/. Generated, git-ignored: do not hand it to students.
