@@ -111,9 +111,13 @@ def test_bundled_dataset_has_every_table_indexed_by_its_key(dataset):
         schema = SCHEMAS[f"{name}.csv"]
         assert list(table.index.names) == schema["primaryKey"], name
         assert table.index.is_unique, name
-    # Row counts read off the CSV files by eye: 9 services, 5 areas, 8 clauses, 7 profiles (micro, small, medium and four case-study firms).
+    # Row counts read off the CSV files by eye: 9 services, 5 areas, 9 clauses (liability_cap_insurance
+    # split into indemnity_insurance and supplier_liability_cap), 7 profiles (micro, small, medium and
+    # four case-study firms), 15 rows of incident losses (5 areas x 3 size classes).
     assert len(dataset.services) == 9 and len(dataset.legal_areas) == 5
-    assert len(dataset.clauses) == 8 and len(dataset.profiles) == 7
+    assert len(dataset.clauses) == 9 and len(dataset.profiles) == 7
+    assert len(dataset.incident_losses) == 15
+    assert "liability_cap_insurance" not in dataset.clauses.index
 
 
 def test_the_code_names_the_same_bands_and_uncertain_inputs_as_the_data_package():
@@ -348,9 +352,60 @@ def test_line_number_counts_an_earlier_multi_line_cell(data_copy, defect):
         column, fragments = "impact", ("found 9", "from 1 to 5")
     else:
         replace_once(path, "seo,trademarks,2,3,", "seo,trademarks,2,3,extra,")
-        column, fragments = None, ("8 cells", "7 columns")
+        column, fragments = None, ("11 cells", "10 columns")
     # Counted by hand: header 1, blog/copyright 2-4, blog/privacy 5, blog/liability 6,
-    # content 7-9, seo/trademarks 10. The row number in the file would be 8.
-    assert line_starting_with(path, "seo,trademarks,") == 10
+    # content 7-10 (copyright, privacy, trademarks, liability), seo/copyright 11, seo/privacy 12,
+    # seo/trademarks 13. The row number in the file would be 11.
+    assert line_starting_with(path, "seo,trademarks,") == 13
     error = load_error(data_copy)
-    check_error(error, path, 10, column, *fragments)
+    check_error(error, path, 13, column, *fragments)
+
+
+# --- the risk tables: both sides, losses per size class, legal requirements --------------------
+
+
+@pytest.mark.parametrize("filename", ["requirements.csv", "profile_adjustments.csv"])
+def test_a_table_of_optional_rows_may_hold_only_its_header(data_copy, filename):
+    """No row means none: no clause the law requires, no firm whose business raises the stakes."""
+    path = data_copy / filename
+    path.write_text(",".join(read_rows(path)[0]) + "\n", encoding="utf-8")
+    loaded = toolkit.load_dataset(data_copy)
+    assert len(getattr(loaded, filename.removesuffix(".csv"))) == 0
+    if filename == "requirements.csv":
+        assert all(applied == () for applied in toolkit.evaluate(loaded).clauses_applied)
+    else:  # the clinic's privacy impact is back to the plain score (profiles: 4, not 5)
+        pairs = toolkit.breakdown(loaded, toolkit.Scenario(profile="clinica"))
+        assert pairs.loc[("profiles", "privacy"), "impact"] == 4
+
+
+def test_inhouse_likelihood_without_an_impact_is_refused(data_copy):
+    line = set_cell(data_copy, "exposure.csv", {"service_id": "seo", "area_id": "liability"}, "inhouse_impact", "0")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "exposure.csv", line, "inhouse_impact", "(seo, liability)", "both 0")
+
+
+def test_incident_losses_out_of_order_are_refused(data_copy):
+    # privacy, small: low 10000, typical 20000, high 41600; a typical loss above the high end is a slip
+    line = set_cell(data_copy, "incident_losses.csv", {"area_id": "privacy", "size_class": "small"}, "loss_eur",
+                    "50000")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "incident_losses.csv", line, "loss_eur", "(privacy, small)",
+                "loss_low_eur <= loss_eur <= loss_high_eur")
+
+
+def test_a_size_class_without_losses_is_refused(data_copy):
+    path = data_copy / "incident_losses.csv"
+    rows = read_rows(path)
+    write_rows(path, [row for row in rows if row[:2] != ["trade_secrets", "medium"]])
+    error = load_error(data_copy)
+    check_error(error, path, None, "size_class", "'trade_secrets'", "'medium'", "each size class")
+
+
+def test_a_required_clause_that_lowers_no_risk_of_the_service_is_refused(data_copy):
+    # know_how is exposed in copyright, liability and trade_secrets; dpa_art28 acts on privacy only
+    path = data_copy / "requirements.csv"
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["know_how", "dpa_art28", "always", "a condition", "GDPR art. 28", "a reason"])
+    error = load_error(data_copy)
+    check_error(error, path, len(read_rows(path)), "clause_id", "'dpa_art28'", "'know_how'", "exposure.csv")

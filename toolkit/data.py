@@ -40,6 +40,9 @@ TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "c
           "likelihood_levels", "impact_levels", "risk_bands", "uncertainty", "profile_adjustments",
           "requirements", "incident_losses", "enforcement")
 
+# Tables whose rows are all optional: a header with no rows means "none" (no firm with an
+# adjustment, no clause the law requires), not a damaged file.
+_MAY_BE_EMPTY = ("profile_adjustments", "requirements")
 _MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d*,\d+$")
@@ -114,7 +117,7 @@ def load_dataset(path=None) -> Dataset:
     resources = {r["name"]: r for r in descriptor["resources"]}
     raw = {}
     for name, resource in resources.items():
-        raw[name] = _read_table(folder / resource["path"], resource["schema"])
+        raw[name] = _read_table(folder / resource["path"], resource["schema"], may_be_empty=name in _MAY_BE_EMPTY)
     _validate_with_frictionless(resources, raw)
     tables = {name: _to_frame(raw[name], resources[name]["schema"]) for name in resources}
     _check_across_tables(resources, tables, raw)
@@ -156,7 +159,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="strict")
 
 
-def _read_table(path: Path, schema: dict) -> _RawTable:
+def _read_table(path: Path, schema: dict, may_be_empty: bool = False) -> _RawTable:
     if not path.is_file():
         raise DataError(f"file is missing; expected {path.name} with the columns "
                         f"{', '.join(f['name'] for f in schema['fields'])}", path)
@@ -199,7 +202,7 @@ def _read_table(path: Path, schema: dict) -> _RawTable:
     if duplicated:
         raise DataError(f"column '{duplicated[0]}' appears twice; expected it once", path,
                         line=lines[0], column=duplicated[0])
-    if len(parsed) < 2:
+    if len(parsed) < 2 and not may_be_empty:
         raise DataError("no data rows; expected at least one row under the header", path, line=lines[0])
 
     position = [header.index(name) for name in names]
