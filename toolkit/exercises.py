@@ -92,7 +92,9 @@ QUESTIONS: dict[str, Question] = {
     "costs_q2": Question("number", lambda d: _blog(d, "outsourced_cost"), "hint_costs_q2",
                          ((lambda d: _blog(d, "fee"), "hint_overhead"),
                           (lambda d: _blog(d, "fee") + _blog(d, "vendor_management"), "hint_transition"),
-                          (lambda d: _blog(d, "fee") + _blog(d, "transition"), "hint_overhead"))),
+                          (lambda d: _blog(d, "fee") + _blog(d, "transition"), "hint_overhead"),
+                          (lambda d: _blog(d, "fee") + _blog(d, "vendor_management") + _blog(d, "transition"),
+                           "hint_required_clauses"))),
     "costs_q3": Question("number",
                          lambda d: break_even(sweep(d, None, "horizon_months", [1, 120]))["content"],
                          "hint_costs_q3", tolerance=0.02),
@@ -104,14 +106,20 @@ QUESTIONS: dict[str, Question] = {
                          "hint_risks_q1",
                          ((lambda d: float(d.exposure.loc[("direct_marketing", "privacy"), "likelihood"]
                                            + d.exposure.loc[("direct_marketing", "privacy"), "impact"]),
-                           "hint_multiply"),), tolerance=0),
+                           "hint_multiply"),
+                          (lambda d: float(d.exposure.loc[("direct_marketing", "privacy"), "inhouse_likelihood"]
+                                           * d.exposure.loc[("direct_marketing", "privacy"), "inhouse_impact"]),
+                           "hint_inhouse_side")), tolerance=0),
     "risks_q2": Question("choice", lambda d: _band_of(d, 12), "hint_risks_q2",
                          ((lambda d: "medium", "hint_band_edges"),),
                          options=lambda d: list(d.risk_bands.index)),
     "risks_q3": Question("choice", lambda d: breakdown(d).loc["know_how", "inherent_score"].idxmax(), "hint_risks_q3",
                          options=lambda d: list(d.legal_areas.index)),
-    "risks_q4": Question("function", lambda d: [((5, 5), 25), ((2, 3), 6), ((1, 4), 4)], "hint_risks_q4",
-                         ((lambda d: [((2, 3), 5)], "hint_multiply"),)),
+    # expected legal loss of one area on one side: yearly chance of an incident x claim chance x loss x years
+    "risks_q4": Question("function", lambda d: [((0.25, 0.01, 41_600.0, 2.0), 208.0), ((0.1, 0.2, 1_800.0, 2.0), 72.0),
+                                                ((0.5, 0.01, 20_000.0, 1.0), 100.0)], "hint_risks_q4",
+                         ((lambda d: [((0.25, 0.01, 41_600.0, 2.0), 104.0)], "hint_years"),
+                          (lambda d: [((0.25, 0.01, 41_600.0, 2.0), 20_800.0)], "hint_claim_chance"))),
     # 04_contract_clauses
     "clauses_q1": Question("number",
                            lambda d: float(breakdown(d, _small(clauses=("dpa_art28",))).loc[
@@ -124,7 +132,9 @@ QUESTIONS: dict[str, Question] = {
                                ("blog", "copyright"), "residual_score"]),
                            "hint_clauses_q2", ((lambda d: 0.0, "hint_floor"),), tolerance=0),
     "clauses_q3": Question("set", lambda d: set(best_clause_set(d, _small())[0]), "hint_clauses_q3",
-                           ((lambda d: set(d.clauses.index), "hint_not_all_clauses"),),
+                           ((lambda d: set(d.clauses.index), "hint_not_all_clauses"),
+                            (lambda d: set(best_clause_set(d, _small())[0]) | _required(d),
+                             "hint_required_not_optional")),
                            options=lambda d: list(d.clauses.index)),
     # 05_case_study
     "case_q1": Question("set", lambda d: set(_case_outsourced(d).index),
@@ -135,6 +145,11 @@ QUESTIONS: dict[str, Question] = {
     "case_q3": Question("choice", lambda d: _strongest_clause(d, "privacy"), "hint_case_q3",
                         options=lambda d: list(d.clauses.index)),
 }
+
+
+def _required(data) -> set:
+    """The clauses the law requires for outsourcing at least one service (requirements.csv)."""
+    return set(data.requirements.index.get_level_values("clause_id"))
 
 
 def _band_of(data, score):

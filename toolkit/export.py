@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import numbers
+import re
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +30,12 @@ __all__ = ["checklist", "export_decision", "export_report", "report_tables", "id
 
 
 def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "en") -> str:
-    """A Markdown checklist: for each service to outsource, each clause to negotiate,
-    the risk it answers (legal area, score before -> after) and the provision behind it."""
+    """A Markdown checklist: for each service to outsource, both sides of its risk (the worst score
+    and the expected legal loss, in house and outsourced), then each clause of its contract with the
+    risk it answers (legal area, score before -> after), the provision behind it, and whether the
+    law requires it (with the legal basis of requirements.csv) or it is negotiated, at the firm's
+    request or, for a clause that raises the firm's risk (the cap on the supplier's liability), at
+    the supplier's."""
     lang = i18n.check_lang(lang)
     scenario = scenario or Scenario()
     evaluation = evaluate(dataset, scenario)
@@ -39,23 +44,51 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
     chosen = evaluation[evaluation.outsourced]
     if chosen.empty:
         return "\n".join(lines + [t("checklist_nothing", lang), ""])
+    requirements = dataset.requirements
+    effects = dataset.clause_effects
+    raising = (effects.likelihood_steps < 0) | (effects.impact_steps < 0)  # the supplier's requests raise a score
+    raises = set(effects.index[raising].get_level_values("clause_id"))
     lines += [f"## {t('checklist_services', lang)}", ""]
     for service, row in chosen.iterrows():
-        lines += [f"### {i18n.name(dataset, 'services', service, lang)} — {t(row.recommendation, lang)}", ""]
+        lines += [f"### {i18n.name(dataset, 'services', service, lang)} — {t(row.recommendation, lang)}", "",
+                  t("checklist_sides", lang, months=scenario.horizon_months, inhouse_risk=int(row.inhouse_risk),
+                    residual_risk=int(row.residual_risk), band=t(row.risk_band, lang).lower(),
+                    inhouse_loss=i18n.eur(row.inhouse_legal_loss, lang),
+                    outsourced_loss=i18n.eur(row.outsourced_legal_loss, lang)), ""]
         areas = pairs.loc[service]
         if not row.clauses_applied:
             lines += [t("checklist_unprotected", lang), ""]
             continue
         lines += [f"| ☐ | {t('checklist_clause', lang)} | {t('checklist_risk', lang)} | "
-                  f"{t('checklist_provision', lang)} |", "|---|---|---|---|"]
+                  f"{t('checklist_provision', lang)} | {t('checklist_status', lang)} |", "|---|---|---|---|---|"]
         for clause in row.clauses_applied:
             answered = [f"{i18n.name(dataset, 'legal_areas', area, lang)} "
                         f"({int(a.inherent_score)} → {int(a.residual_score)})"
                         for area, a in areas.iterrows() if clause in a.clauses]  # the areas it acts on
-            lines.append(f"| ☐ | {i18n.name(dataset, 'clauses', clause, lang)} | {'; '.join(answered)} | "
-                         f"{dataset.clauses.loc[clause, 'provision']} |")
+            if (service, clause) in requirements.index:
+                requirement = requirements.loc[(service, clause)]
+                key = "checklist_required" if requirement.applies == "always" else "checklist_required_usually"
+                status = t(key, lang, basis=_law(requirement.legal_basis, lang))
+            else:
+                status = t("checklist_supplier_request" if clause in raises else "checklist_firm_request", lang)
+            lines.append(f"| ☐ | {i18n.name(dataset, 'clauses', clause, lang)} | {'; '.join(answered) or '—'} | "
+                         f"{_law(dataset.clauses.loc[clause, 'provision'], lang)} | {status} |")
         lines.append("")
     return "\n".join(lines)
+
+
+# How a citation in the data reads in each language: plural articles are "arts." in English and
+# "artt." in Italian; in Italian the EU trade mark regulation is the RMUE and the Court of Justice the CGUE.
+_CITATIONS = {"en": ((re.compile(r"\bartt\."), "arts."),),
+              "it": ((re.compile(r"\barts\."), "artt."), (re.compile(r"\bEUTMR\b"), "RMUE"),
+                     (re.compile(r"\bCJEU\b"), "CGUE"))}
+
+
+def _law(text: str, lang: str) -> str:
+    """A provision or legal basis from the data, written as ``lang`` cites the law."""
+    for pattern, local in _CITATIONS[lang]:
+        text = pattern.sub(local, text)
+    return text
 
 
 def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en") -> list[Path]:
@@ -234,6 +267,14 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
     summary = t("report_summary", lang, count=int(chosen.sum()), total=len(evaluation),
                 value=i18n.eur(float(evaluation.loc[chosen, "net_benefit"].sum()), lang),
                 months=scenario.horizon_months)
+    sides = t("report_sides", lang,
+              outsourced=i18n.eur(float(evaluation.loc[chosen, "outsourced_legal_loss"].sum()), lang),
+              inhouse=i18n.eur(float(evaluation.loc[chosen, "inhouse_legal_loss"].sum()), lang),
+              outsourced_all=i18n.eur(float(evaluation["outsourced_legal_loss"].sum()), lang),
+              inhouse_all=i18n.eur(float(evaluation["inhouse_legal_loss"].sum()), lang))
+    pairs = tables["breakdown"].assign(
+        service=lambda frame: [i18n.name(dataset, "services", s, lang) for s in frame["service_id"]],
+        legal_area=lambda frame: [i18n.name(dataset, "legal_areas", a, lang) for a in frame["area_id"]])
     labels = {"services": "services_in_scope", "clauses": "clauses_adopted",
               "eur_per_risk_point": "plot_field_eur_per_risk_point"}
     fields = pd.DataFrame({"field": [t(labels.get(f, f), lang) for f in scenario.to_dict()],
@@ -252,11 +293,17 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
         _html_table(fields, ["field", "value"], lang, {"field": t("report_field", lang),
                                                        "value": t("report_value", lang)}),
         f"<h2>{html.escape(t('report_decision', lang))}</h2><p>{html.escape(summary)}</p>",
-        _html_table(evaluation, ["service", "inhouse_cost", "outsourced_cost", "savings", "residual_risk", "risk_band",
-                                 "expected_legal_loss", "net_benefit", "recommendation", "clauses_applied"], lang),
+        f"<p>{html.escape(sides)}</p>",
+        _html_table(evaluation, ["service", "inhouse_cost", "outsourced_cost", "savings", "inhouse_risk",
+                                 "residual_risk", "risk_band", "inhouse_legal_loss", "outsourced_legal_loss",
+                                 "expected_legal_loss", "net_benefit", "recommendation", "clauses_applied"], lang,
+                    {"expected_legal_loss": t("report_added_loss", lang)}),
         _image(out / "savings_vs_risk.png", t("plot_savings_vs_risk_title", lang)),
         _image(out / "net_benefit.png", t("plot_net_benefit_title", lang)),
         f"<h2>{html.escape(t('report_risks', lang))}</h2>",
+        f"<p>{html.escape(t('report_risks_note', lang))}</p>",
+        _html_table(pairs, ["service", "legal_area", "inhouse_score", "residual_score", "inhouse_legal_loss",
+                            "outsourced_legal_loss"], lang),
         _image(out / "inherent_vs_residual.png", t("plot_dumbbell_title", lang)),
         f"<h2>{html.escape(t('report_sensitivity', lang, pct=pct))}</h2>",
         _html_table(totals, ["input", "low_net", "base_net", "high_net", "swing"], lang),

@@ -32,6 +32,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "residual_risk": {"en": "Residual risk (0-25)", "it": "Rischio residuo (0-25)"},
     "risk_band": {"en": "Risk band", "it": "Fascia di rischio"},
     "expected_legal_loss": {"en": "Expected legal loss (EUR)", "it": "Perdita legale attesa (EUR)"},
+    "inhouse_risk": {"en": "In-house risk (0-25)", "it": "Rischio in azienda (0-25)"},
+    "inhouse_legal_loss": {"en": "Expected legal loss in house (EUR)", "it": "Perdita legale attesa in azienda (EUR)"},
+    "outsourced_legal_loss": {"en": "Expected legal loss outsourced (EUR)",
+                              "it": "Perdita legale attesa esternalizzando (EUR)"},
+    "inhouse_score": {"en": "In-house score (0-25)", "it": "Punteggio in azienda (0-25)"},
+    "residual_score": {"en": "Outsourced score, with the clauses (0-25)",
+                       "it": "Punteggio esternalizzando, con le clausole (0-25)"},
     "net_benefit": {"en": "Net benefit (EUR)", "it": "Beneficio netto (EUR)"},
     "recommendation": {"en": "Recommendation", "it": "Raccomandazione"},
     "reason": {"en": "Why", "it": "Perché"},
@@ -150,8 +157,10 @@ STRINGS: dict[str, dict[str, str]] = {
                     "it": "Hai moltiplicato per il moltiplicatore degli oneri? L'impresa paga anche contributi e TFR."},
     "hint_productive_hours": {"en": "Use the productive hours a year from the profile, not 160 hours a month.",
                               "it": "Usa le ore produttive all'anno del profilo, non 160 ore al mese."},
-    "hint_costs_q2": {"en": "Not yet: outsourced cost = (fee + managing the supplier) x months + transition.",
-                      "it": "Non ancora: costo esterno = (compenso + gestione del fornitore) x mesi + transizione."},
+    "hint_costs_q2": {"en": "Not yet: outsourced cost = (fee + clause premium + managing the supplier) x months "
+                            "+ transition + drafting.",
+                      "it": "Non ancora: costo esterno = (compenso + sovrapprezzo clausole + gestione del fornitore) "
+                            "x mesi + transizione + redazione."},
     "hint_overhead": {"en": "Did you include the vendor-management overhead (hours spent managing the supplier)?",
                       "it": "Hai incluso il costo di gestione del fornitore (le ore per seguirlo)?"},
     "hint_transition": {"en": "Did you include the one-off transition (fees paid while your staff still do the work)?",
@@ -172,8 +181,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "it": "Medio finisce a 9; da 10 a 16 è la fascia successiva."},
     "hint_risks_q3": {"en": "Not yet: a service is as risky as its worst area: find the largest likelihood x impact.",
                       "it": "Non ancora: un servizio è rischioso quanto la sua area peggiore: trova il prodotto più alto."},
-    "hint_risks_q4": {"en": "Not yet: the score is likelihood x impact.",
-                      "it": "Non ancora: il punteggio è probabilità x impatto."},
+    "hint_risks_q4": {"en": "Not yet: expected loss = yearly chance of an incident x claim chance x loss x years.",
+                      "it": "Non ancora: perdita attesa = probabilità annua di un incidente x probabilità di "
+                            "contestazione x perdita x anni."},
     "hint_clauses_q1": {"en": "Not yet: subtract the clause's likelihood steps for this area (clause_effects.csv).",
                         "it": "Non ancora: sottrai i passi di probabilità della clausola per quest'area (clause_effects.csv)."},
     "hint_clause_steps": {"en": "That is the score without the clause: the DPA takes steps off privacy's likelihood.",
@@ -194,6 +204,27 @@ STRINGS: dict[str, dict[str, str]] = {
                              "it": "Conta solo i servizi esternalizzati: quelli tenuti in azienda non aggiungono nulla."},
     "hint_case_q3": {"en": "Not yet: in clause_effects.csv, which clause takes the most steps off privacy?",
                      "it": "Non ancora: in clause_effects.csv, quale clausola toglie più passi alla privacy?"},
+    "hint_required_clauses": {"en": "Did you include the clauses the law requires (their fee premium and drafting)? "
+                                    "The blog's supplier needs the GDPR art. 28 contract and the written IP "
+                                    "assignment.",
+                              "it": "Hai incluso le clausole che la legge impone (sovrapprezzo e redazione)? Il "
+                                    "fornitore del blog richiede il contratto art. 28 GDPR e la cessione scritta dei "
+                                    "diritti."},
+    "hint_inhouse_side": {"en": "That is the in-house score (inhouse_likelihood x inhouse_impact); the question asks "
+                                "for the service outsourced with no clauses (likelihood x impact).",
+                          "it": "Questo è il punteggio in azienda (inhouse_likelihood x inhouse_impact); la domanda "
+                                "chiede il servizio esternalizzato senza clausole (likelihood x impact)."},
+    "hint_years": {"en": "The chances are yearly: multiply by the years of the horizon too.",
+                   "it": "Le probabilità sono annue: moltiplica anche per gli anni dell'orizzonte."},
+    "hint_claim_chance": {"en": "Most incidents never become a claim: multiply by the claim chance too.",
+                          "it": "La maggior parte degli incidenti non diventa mai una contestazione: moltiplica "
+                                "anche per la probabilità di contestazione."},
+    "hint_required_not_optional": {"en": "The clauses the law requires (the GDPR art. 28 contract, the written IP "
+                                         "assignment) are in every contract that needs them; the best set lists only "
+                                         "the optional clauses.",
+                                   "it": "Le clausole che la legge impone (il contratto art. 28 GDPR, la cessione "
+                                         "scritta dei diritti) sono già in ogni contratto che le richiede; l'insieme "
+                                         "migliore elenca solo le clausole facoltative."},
     # what-if: sensitivity, uncertainty, scenario files, the report (toolkit/plots.py, widgets.py, export.py)
     "plot_tornado_title": {"en": "What moves the total net benefit most (each input \u2212/+{pct}%)",
                            "it": "Cosa sposta di più il beneficio netto totale (ogni dato \u2212/+{pct}%)"},
@@ -264,9 +295,23 @@ STRINGS: dict[str, dict[str, str]] = {
     # the contract checklist (toolkit.export.checklist)
     "checklist_title": {"en": "Contract checklist", "it": "Checklist del contratto"},
     "checklist_services": {"en": "Services to outsource", "it": "Servizi da esternalizzare"},
-    "checklist_clause": {"en": "Clause to negotiate", "it": "Clausola da negoziare"},
+    "checklist_clause": {"en": "Clause", "it": "Clausola"},
     "checklist_risk": {"en": "Risk it answers", "it": "Rischio a cui risponde"},
     "checklist_provision": {"en": "Provision", "it": "Norma"},
+    "checklist_status": {"en": "Required or negotiated", "it": "Imposta o negoziata"},
+    "checklist_required": {"en": "**required by law** ({basis})", "it": "**imposta dalla legge** ({basis})"},
+    "checklist_required_usually": {"en": "**required by law** for the usual scope of the job ({basis})",
+                                   "it": "**imposta dalla legge** per il perimetro tipico dell'incarico ({basis})"},
+    "checklist_firm_request": {"en": "to negotiate: the firm's request", "it": "da negoziare: la chiede l'impresa"},
+    "checklist_supplier_request": {"en": "to negotiate: the supplier's request (a lower fee, more risk for the firm)",
+                                   "it": "da negoziare: la chiede il fornitore (compenso più basso, più rischio per "
+                                         "l'impresa)"},
+    "checklist_sides": {"en": "Both sides over {months} months: worst risk score in house {inhouse_risk}, outsourced "
+                              "{residual_risk} ({band}); expected legal loss in house {inhouse_loss}, outsourced "
+                              "{outsourced_loss}.",
+                        "it": "I due lati in {months} mesi: punteggio di rischio peggiore in azienda {inhouse_risk}, "
+                              "esternalizzato {residual_risk} ({band}); perdita legale attesa in azienda "
+                              "{inhouse_loss}, esternalizzato {outsourced_loss}."},
     "checklist_nothing": {"en": "No service is recommended for outsourcing in this scenario: there is nothing to "
                                 "negotiate.",
                           "it": "In questo scenario nessun servizio va esternalizzato: non c'è nulla da negoziare."},
@@ -283,6 +328,18 @@ STRINGS: dict[str, dict[str, str]] = {
                        "it": "Esternalizzare {count} servizi su {total}; beneficio netto della decisione {value} "
                              "in {months} mesi."},
     "report_risks": {"en": "Legal risk by service and legal area", "it": "Rischio legale per servizio e area legale"},
+    "report_sides": {"en": "Both sides: for the services outsourced, an expected legal loss of {outsourced} "
+                           "outsourced against {inhouse} had they been kept in house; for all the services in scope, "
+                           "{outsourced_all} against {inhouse_all}.",
+                     "it": "I due lati: per i servizi esternalizzati, una perdita legale attesa di {outsourced} "
+                           "esternalizzati contro {inhouse} se fossero rimasti in azienda; per tutti i servizi "
+                           "considerati, {outsourced_all} contro {inhouse_all}."},
+    "report_added_loss": {"en": "Legal loss outsourcing adds (EUR)",
+                          "it": "Perdita legale aggiunta esternalizzando (EUR)"},
+    "report_risks_note": {"en": "Each (service, legal area): the score and the expected legal loss in house and "
+                                "outsourced (after the clauses in the contract).",
+                          "it": "Per ogni coppia (servizio, area legale): punteggio e perdita legale attesa in "
+                                "azienda ed esternalizzato (dopo le clausole del contratto)."},
     "report_sensitivity": {"en": "Sensitivity: one input at a time, \u2212/+{pct}%",
                            "it": "Sensibilità: un dato alla volta, \u2212/+{pct}%"},
     "report_uncertainty": {"en": "Uncertainty: {draws} simulated futures (seed {seed})",
