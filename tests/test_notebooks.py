@@ -34,6 +34,8 @@ SHAPE = {"en": {"objectives": "**You will:**", "time": "**Time:**", "restart": "
          "it": {"objectives": "**Obiettivi:**", "time": "**Tempo:**", "restart": "Ricomincia",
                 "recap": "## Riepilogo", "questions": "**Domande.**"}}
 CHECKLIST_TITLE = {"en": "# Contract checklist", "it": "# Checklist del contratto"}
+# The checklist marks the clauses the law requires (the art. 28 agreement, the written IP assignment).
+CHECKLIST_REQUIRED = {"en": "**required by law**", "it": "**imposta dalla legge**"}
 
 
 def lang_of(path: Path) -> str:
@@ -173,7 +175,8 @@ def test_notebook_runs_clean(path, tmp_path):
         exported = {p.name for p in (tmp_path / "exports" / "case_study").iterdir()}
         assert {"evaluation.csv", "breakdown.csv", "scenario.json", "checklist.md", "savings_vs_risk.png"} <= exported
     if path.stem == "04_contract_clauses":
-        assert CHECKLIST_TITLE[lang] in (tmp_path / "exports" / "checklist.md").read_text(encoding="utf-8")
+        text = (tmp_path / "exports" / "checklist.md").read_text(encoding="utf-8")
+        assert CHECKLIST_TITLE[lang] in text and CHECKLIST_REQUIRED[lang] in text
 
 
 def test_display_format_sets_the_table_number_format():
