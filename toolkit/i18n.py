@@ -334,6 +334,7 @@ STRINGS: dict[str, dict[str, str]] = {
                      "it": "I due lati: per i servizi esternalizzati, una perdita legale attesa di {outsourced} "
                            "esternalizzati contro {inhouse} se fossero rimasti in azienda; per tutti i servizi "
                            "considerati, {outsourced_all} contro {inhouse_all}."},
+    "report_contract_clauses": {"en": "Clauses in its contract", "it": "Clausole nel suo contratto"},
     "report_added_loss": {"en": "Legal loss outsourcing adds (EUR)",
                           "it": "Perdita legale aggiunta esternalizzando (EUR)"},
     "report_risks_note": {"en": "Each (service, legal area): the score and the expected legal loss in house and "
