@@ -122,7 +122,11 @@ def test_same_seed_same_draws_other_seed_other_draws(data):
 def test_draws_do_not_depend_on_the_other_services_in_scope(data):
     every = simulate(data, draws=2_000, seed=3)
     alone = simulate(data, Scenario(services=("seo",)), draws=2_000, seed=3)
-    assert np.array_equal(alone.net_benefit["seo"], every.net_benefit["seo"])  # same futures, same seed
+    # Same futures, same seed: the draws differ only by a constant, the share of the required
+    # clauses' one-off drafting that seo bears (all of it alone, a share of it with the others).
+    shift = evaluate(data, Scenario(services=("seo",))).net_benefit["seo"] - evaluate(data).net_benefit["seo"]
+    assert shift < 0, "seo alone pays the whole drafting of its required clauses"
+    assert np.allclose(alone.net_benefit["seo"] - every.net_benefit["seo"], shift, rtol=0, atol=1e-6)
 
 
 scenarios = st.builds(
@@ -132,7 +136,8 @@ scenarios = st.builds(
                                                    "know_how"]), min_size=1, max_size=6, unique=True).map(tuple),
     volume=st.floats(0.1, 5), horizon_months=st.integers(1, 120), salary_multiplier=st.floats(0.2, 5),
     fee_multiplier=st.floats(0.2, 5), management_hours=st.floats(0, 10), transition_months=st.floats(0, 6),
-    clauses=st.lists(st.sampled_from(["nda", "dpa_art28", "ip_assignment", "audit_rights"]), unique=True).map(tuple),
+    clauses=st.lists(st.sampled_from(["nda", "dpa_art28", "ip_assignment", "audit_rights", "indemnity_insurance",
+                                      "supplier_liability_cap"]), unique=True).map(tuple),
     risk_appetite=st.sampled_from(RISK_BANDS), eur_per_risk_point=st.none() | st.floats(0, 1000),
 )
 
@@ -191,16 +196,22 @@ def test_vectorised_draws_equal_a_per_draw_loop_on_the_same_multipliers(data):
 
 
 def test_a_yearly_chance_never_exceeds_1(data):
-    # likelihood x 4 pushes the 0.5 of level 5 to 2.0: it must stop at 1 (a certainty).
-    wide = with_ranges(fixed(data), likelihood=(4.0, 4.0, 4.0))
-    scenario = Scenario(services=("direct_marketing",))
-    result = simulate(wide, scenario, draws=5).net_benefit["direct_marketing"]
+    # brand, outsourced: trademarks at likelihood 4 (no clause required there), 0.25 a year; x 5 is
+    # 1.25: it must stop at 1 (a certainty). In house the highest level is 3: 0.10 x 5 = 0.5, no cap
+    # needed, so the in-house loss is simply 5 times the evaluation's.
+    wide = with_ranges(fixed(data), likelihood=(5.0, 5.0, 5.0))
+    scenario = Scenario(services=("brand",))
+    result = simulate(wide, scenario, draws=5).net_benefit["brand"]
     pairs = toolkit.breakdown(data, scenario)
-    row = evaluate(data, scenario).loc["direct_marketing"]
+    row = evaluate(data, scenario).loc["brand"]
+    assert pairs.loc[("brand", "trademarks"), "incident_probability"] * 5 > 1
+    assert (data.likelihood_levels.incident_probability.loc[pairs.inhouse_likelihood] * 5 <= 1).all()
     years = 2
-    capped = (np.minimum(pairs.annual_probability * 4, 1) * pairs.loss_if_it_happens * years).sum()
-    assert result.to_numpy() == pytest.approx(np.full(5, row.savings - capped), rel=1e-12)
-    assert capped < (pairs.annual_probability * 4 * pairs.loss_if_it_happens * years).sum()
+    per_claim = pairs.claim_probability * pairs.loss_if_it_happens * years
+    capped = (np.minimum(pairs.incident_probability * 5, 1) * per_claim).sum()
+    expected = row.savings - (capped - 5 * row.inhouse_legal_loss)
+    assert result.to_numpy() == pytest.approx(np.full(5, expected), rel=1e-12)
+    assert capped < (pairs.incident_probability * 5 * per_claim).sum()
 
 
 def test_only_the_chosen_inputs_vary(data):
@@ -208,8 +219,10 @@ def test_only_the_chosen_inputs_vary(data):
     result = simulate(only_fees, Scenario(), draws=2_000)
     evaluation = evaluate(data)
     monthly_fee = evaluation.fee / 24
-    # net = deterministic - (fee a month x (factor - 1)) x (24 months + 1 transition month)
-    factor = 1 - (result.net_benefit - evaluation.net_benefit) / (monthly_fee * 25)
+    # net = deterministic - (factor - 1) x (fee and the clause premiums over 24 months + 1 transition
+    # month of fee); the premiums (the required clauses') are a share of the fee, so they move with it
+    factor = 1 - (result.net_benefit - evaluation.net_benefit) / (evaluation.fee + evaluation.clause_premium
+                                                                  + monthly_fee)
     assert factor.min().min() >= 0.5 - 1e-9 and factor.max().max() <= 1.5 + 1e-9
     assert factor.mean().mean() == pytest.approx(1.0, abs=0.01)  # the triangle's mean (0.5 + 1 + 1.5) / 3
 
@@ -224,9 +237,11 @@ def test_summary_matches_the_raw_draws(data):
         assert np.allclose(summary[f"p{q}"], np.percentile(net, q, axis=0))
     assert (summary[["p5", "p25", "p50", "p75", "p95"]].diff(axis=1).iloc[:, 1:] >= 0).all().all()
     assert np.allclose(summary["mean"], net.mean())
-    within = summary.within_appetite
-    assert np.allclose(summary.probability_outsource, ((net > 0) & within).mean())
-    assert (summary.probability_outsource[~within] == 0).all()
+    # the appetite blocks outsourcing only where the outsourced risk is also worse than in house
+    evaluation = evaluate(data, scenario)
+    acceptable = summary.within_appetite | (evaluation.residual_risk <= evaluation.inhouse_risk)
+    assert np.allclose(summary.probability_outsource, ((net > 0) & acceptable).mean())
+    assert (summary.probability_outsource[~acceptable] == 0).all()
     assert (summary.probability_outsource <= summary.probability_positive).all()
     chosen = summary.index[summary.outsourced]
     assert np.allclose(result.decision_net_benefit, net[chosen].sum(axis=1))
@@ -264,12 +279,12 @@ def scaled_dataset(data, input_name, factor):
         return dataclasses.replace(data, costs=costs)
     if input_name == "likelihood":
         levels = data.likelihood_levels.copy()
-        levels["annual_probability"] = np.minimum(levels["annual_probability"] * factor, 1)
+        levels["incident_probability"] = np.minimum(levels["incident_probability"] * factor, 1)
         return dataclasses.replace(data, likelihood_levels=levels)
-    if input_name == "impact":
-        levels = data.impact_levels.copy()
-        levels[["loss_floor_eur", "loss_turnover_pct"]] *= factor
-        return dataclasses.replace(data, impact_levels=levels)
+    if input_name == "impact":  # every loss scales, so their geometric means (impact 2 and 4) do too
+        losses = data.incident_losses.copy()
+        losses[["loss_low_eur", "loss_eur", "loss_high_eur"]] *= factor
+        return dataclasses.replace(data, incident_losses=losses)
     return data
 
 
