@@ -33,6 +33,9 @@ def test_health_data_raise_the_privacy_impact(dataset):
     expected = (plain["impact"] + 1).clip(upper=5)
     assert (clinic["impact"] == expected).all()
     assert clinic.loc["profiles", "impact"] == 5 and plain.loc["profiles", "impact"] == 4
+    # the same on the in-house side: the data are the clinic's whoever processes them
+    assert (clinic["inhouse_impact"] == (plain["inhouse_impact"] + 1).clip(upper=5)).all()
+    assert clinic.loc["profiles", "inhouse_impact"] == 5 and plain.loc["profiles", "inhouse_impact"] == 4
     # other areas are untouched
     other = breakdown(dataset, Scenario(profile="clinica")).xs("copyright", level="area_id")
     assert (other["impact"] == breakdown(dataset, Scenario()).xs("copyright", level="area_id")["impact"]).all()

@@ -5,6 +5,7 @@ import os
 import pickle
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 import toolkit
 from toolkit import RISK_BANDS, Scenario
 from toolkit.scenario import (FIELD_RANGES, SCENARIO_JSON_SCHEMA, SCENARIO_MAX_BYTES, SCENARIO_SCHEMA_VERSION,
-                              ScenarioFileError)
+                              ReplacedClauseWarning, ScenarioFileError)
 
 IDS = [f"id_{k}" for k in range(12)]
 
@@ -110,6 +111,58 @@ def test_saved_scenario_runs_through_the_cli(tmp_path, capsys):
     path = Scenario(profile="medium", services=("seo", "blog")).save(tmp_path / "s.json")
     assert main(["evaluate", "--scenario", str(path), "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("service_id,")
+
+
+# --- clause ids of earlier versions, and clauses the law requires ---------------------------------
+
+
+def test_a_file_naming_the_old_liability_clause_loads_with_a_warning(tmp_path, dataset):
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"schema_version": 1, "profile": "small",
+                                "clauses": ["liability_cap_insurance", "nda"]}), encoding="utf-8")
+    with pytest.warns(ReplacedClauseWarning) as record:
+        scenario = Scenario.load(path)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "indemnity_insurance" in message and "supplier_liability_cap" in message
+    assert record[0].filename == __file__, "the warning points at the code that loaded the file"
+    # the indemnity protects the firm as the old clause did; the supplier's cap is not added for it
+    assert scenario.clauses == ("indemnity_insurance", "nda")
+    assert set(scenario.clauses) <= set(dataset.clauses.index)
+    toolkit.evaluate(dataset, scenario)  # a valid scenario for the current data
+
+
+def test_the_old_and_the_new_clause_together_give_the_new_one_once(tmp_path):
+    path = tmp_path / "both.json"
+    path.write_text('{"clauses": ["indemnity_insurance", "liability_cap_insurance"]}', encoding="utf-8")
+    with pytest.warns(ReplacedClauseWarning):
+        assert Scenario.load(path).clauses == ("indemnity_insurance",)
+
+
+def test_check_explains_what_replaced_the_old_liability_clause(dataset):
+    scenario = Scenario(clauses=("liability_cap_insurance",))  # made in code: not translated
+    with pytest.raises(ValueError, match="'clauses': unknown id 'liability_cap_insurance'") as info:
+        scenario.check(dataset)
+    message = str(info.value)
+    assert "split in two" in message and "'indemnity_insurance'" in message and "'supplier_liability_cap'" in message
+    with pytest.raises(ValueError, match="split in two"):
+        toolkit.evaluate(dataset, scenario)
+    with pytest.raises(ValueError) as other:
+        Scenario(clauses=("pinky_promise",)).check(dataset)
+    assert "split" not in str(other.value), "only a replaced id gets the explanation"
+
+
+def test_a_file_naming_the_clauses_the_law_requires_stays_valid(tmp_path, dataset):
+    path = tmp_path / "required.json"
+    path.write_text('{"profile": "small", "clauses": ["dpa_art28", "ip_assignment", "supplier_liability_cap"]}',
+                    encoding="utf-8")
+    scenario = Scenario.load(path)
+    assert scenario.clauses == ("dpa_art28", "ip_assignment", "supplier_liability_cap")
+    # every bundled service that either clause acts on requires it already: naming them changes nothing
+    named = toolkit.evaluate(dataset, scenario)
+    plain = toolkit.evaluate(dataset, scenario.replace(clauses=("supplier_liability_cap",)))
+    pd.testing.assert_frame_equal(named, plain)
+    assert Scenario.load(scenario.save(tmp_path / "again.json")) == scenario
 
 
 # --- bad files: a clear error naming the file and the problem ------------------------------------
