@@ -21,8 +21,13 @@ import toolkit  # noqa: E402
 from toolkit import plots  # noqa: E402
 from toolkit.i18n import STRINGS, eur, name, t  # noqa: E402
 
-# With the GDPR clause the bundled data gives all three recommendations.
+# A scenario naming a clause the law requires (it is in those contracts anyway). With the bundled data
+# every service needs a required clause, so no service is recommended "outsource" without clauses:
+# the tests that need all three recommendations relabel a row (the charts draw what the table says).
 SCENARIO = toolkit.Scenario(clauses=("dpa_art28",))
+# Both sides pull apart for the clinic (health data): outsourcing lowers the legal loss of some services
+# (expected_legal_loss < 0), and the supplier's cap on its liability lowers the fee and adds risk.
+CLINIC = toolkit.Scenario(profile="clinica")
 MATRIX_SERVICE = "profiles"  # four legal areas, two of them in the same residual cell
 
 
@@ -49,6 +54,7 @@ CHARTS = {
     "risk_heatmap": lambda b, **kw: plots.risk_heatmap(b.breakdown, dataset=b.data, **kw),
     "risk_matrix": lambda b, **kw: plots.risk_matrix(b.breakdown, MATRIX_SERVICE, dataset=b.data, **kw),
     "inherent_vs_residual": lambda b, **kw: plots.inherent_vs_residual(b.evaluation, dataset=b.data, **kw),
+    "inhouse_vs_outsourced": lambda b, **kw: plots.inhouse_vs_outsourced(b.evaluation, dataset=b.data, **kw),
     "cost_comparison": lambda b, **kw: plots.cost_comparison(b.evaluation, dataset=b.data, **kw),
     "clause_value_bars": lambda b, **kw: plots.clause_value_bars(b.clauses, dataset=b.data, **kw),
     "break_even_curves": lambda b, **kw: plots.break_even_curves(b.curve, dataset=b.data, **kw),
@@ -69,6 +75,7 @@ def expected_labels(chart, bundle, lang):
                         t("plot_likelihood_axis", lang)),
         "inherent_vs_residual": (t("plot_dumbbell_title", lang), t("plot_risk_score_axis", lang),
                                  t("service", lang)),
+        "inhouse_vs_outsourced": (t("plot_sides_title", lang), t("plot_risk_score_axis", lang), t("service", lang)),
         "cost_comparison": (t("plot_cost_title", lang), t("plot_cost_axis", lang), t("service", lang)),
         "clause_value_bars": (t("plot_clause_title", lang), t("plot_eur_axis", lang), t("clause", lang)),
         "break_even_curves": (t("plot_break_even_title", lang), t("plot_field_horizon_months", lang),
@@ -193,8 +200,15 @@ def test_import_toolkit_does_not_import_matplotlib():
 # --- savings_vs_risk -----------------------------------------------------------------------
 
 
+def with_all_recommendations(evaluation):
+    """The table with one service relabelled "outsource", so that all three recommendations are drawn."""
+    evaluation = evaluation.copy()
+    evaluation.loc[evaluation.index[evaluation.outsourced][0], "recommendation"] = "outsource"
+    return evaluation
+
+
 def test_savings_vs_risk_points_markers_and_legend(bundle):
-    evaluation = bundle.evaluation
+    evaluation = with_all_recommendations(bundle.evaluation)
     ax = plots.savings_vs_risk(evaluation, ax=fresh_axes(), dataset=bundle.data)
     collections = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in collections) == len(evaluation)
@@ -207,7 +221,14 @@ def test_savings_vs_risk_points_markers_and_legend(bundle):
     assert len(shapes) == 3  # a different marker shape per recommendation, not only a colour
     line_text = t("plot_appetite_line", "en", band=t("medium", "en"), score=9)
     assert legend_texts(ax) == [t(r, "en") for r in recommendations] + [line_text]
-    assert set(evaluation.index) <= set(texts(ax))  # every point annotated with its id
+    # every point numbered, and a key names the numbers with the services' names (never their ids)
+    numbers = [str(n) for n in range(1, len(evaluation) + 1)]
+    assert set(numbers) <= set(texts(ax))
+    [key] = [text for text in texts(ax) if text.startswith("1  ")]
+    flat = " ".join(key.split())
+    for number_, service in zip(numbers, evaluation.index):
+        assert f"{number_} {name(bundle.data, 'services', service, 'en')}" in flat
+    assert "_" not in key  # ids such as direct_marketing never show
 
 
 @pytest.mark.parametrize("appetite, limit", [("low", 4), ("medium", 9), ("high", 16), ("critical", 25)])
@@ -273,6 +294,22 @@ def test_risk_heatmap_cells_show_the_scores(which, bundle):
     assert ax.images[0].get_cmap().name.startswith("cividis")
 
 
+def test_risk_heatmap_in_house_and_a_side_without_risk(bundle):
+    table = bundle.breakdown.copy()
+    first = table.index[0]
+    table.loc[first, "inhouse_score"] = 0  # no risk in this area when kept in house: "-", not "0"
+    ax = plots.risk_heatmap(table, ax=fresh_axes(), which="inhouse", lang="it", dataset=bundle.data)
+    services = list(dict.fromkeys(table.index.get_level_values("service_id")))
+    areas = list(bundle.data.legal_areas.index)
+    cells = {(round(x), round(y)): text.get_text() for text in ax.texts
+             for x, y in [text.get_position()] if text.get_transform() == ax.transData}
+    for i, service in enumerate(services):
+        for j, area in enumerate(areas):
+            score = table.loc[(service, area), "inhouse_score"] if (service, area) in table.index else 0
+            assert cells[(j, i)] == (str(score) if score else "-"), (service, area)
+    assert ax.get_title(loc="left") == t("plot_heatmap_title_inhouse", "it")
+
+
 def test_risk_heatmap_rejects_unknown_which(bundle):
     with pytest.raises(ValueError, match="which"):
         plots.risk_heatmap(bundle.breakdown, ax=fresh_axes(), which="worst")
@@ -303,6 +340,22 @@ def test_risk_matrix(which, bundle):
     for area in rows.index:
         assert name(bundle.data, "legal_areas", area, "en").replace(" ", "") in "".join(shown).replace(
             "\n", "").replace(" ", "")
+
+
+def test_risk_matrix_in_house_leaves_out_an_area_without_risk(bundle):
+    table = bundle.breakdown.copy()
+    rows = table.loc[MATRIX_SERVICE]
+    dropped = rows.index[0]
+    table.loc[(MATRIX_SERVICE, dropped), ["inhouse_likelihood", "inhouse_impact", "inhouse_score"]] = 0
+    ax = plots.risk_matrix(table, MATRIX_SERVICE, ax=fresh_axes(), which="inhouse", dataset=bundle.data)
+    kept = rows.drop(dropped)
+    points = [line for line in ax.lines if line.get_marker() == "o"]
+    placed = sorted((round(line.get_xdata()[0]), round(line.get_ydata()[0])) for line in points)
+    assert placed == sorted(zip(kept["inhouse_impact"], kept["inhouse_likelihood"]))
+    legend = "".join(legend_texts(ax)).replace("\n", "").replace(" ", "")
+    assert name(bundle.data, "legal_areas", dropped, "en").replace(" ", "") not in legend
+    assert ax.get_title(loc="left") == t("plot_matrix_title_inhouse", "en",
+                                         service=name(bundle.data, "services", MATRIX_SERVICE, "en"))
 
 
 def test_risk_matrix_rejects_unknown_service(bundle):
@@ -411,6 +464,111 @@ def test_clause_value_bars(bundle):
     ticks = [label.get_text() for label in ax.get_yticklabels()]
     assert [marker in tick and tick.startswith("\u2713") for tick in ticks] == list(table["adopted"])
     assert legend_texts(ax) == [t("plot_clause_cost", "it"), t("plot_clause_removed", "it")]
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_clause_value_bars_say_which_clauses_the_law_requires(lang, bundle):
+    table = bundle.clauses
+    assert table["required"].any() and not table["required"].all()  # the bundled data has both kinds
+    ax = plots.clause_value_bars(table, ax=fresh_axes(), lang=lang, dataset=bundle.data)
+    ticks = [label.get_text() for label in ax.get_yticklabels()]
+    marker = f"({t('plot_required', lang)})"
+    assert [tick.endswith(marker) for tick in ticks] == list(table["required"])
+    for tick, clause in zip(ticks, table.index):  # names, never ids
+        assert name(bundle.data, "clauses", clause, lang).split()[0] in tick and clause not in tick
+
+
+def test_clause_value_bars_draw_a_discount_and_added_risk_left_of_zero(bundle):
+    """The supplier's cap lowers the fee (negative cost) and shifts risk onto the firm (negative risk removed)."""
+    table = toolkit.clause_value(bundle.data, CLINIC)
+    cap = table.loc["supplier_liability_cap"]
+    assert cap["cost"] < 0 and cap["risk_removed"] < 0
+    ax = plots.clause_value_bars(table, ax=fresh_axes(), dataset=bundle.data)
+    cost, removed = ax.containers
+    row = list(table.index).index("supplier_liability_cap")
+    assert cost[row].get_width() == pytest.approx(cap["cost"])
+    assert removed[row].get_width() == pytest.approx(cap["risk_removed"])
+    low, high = ax.get_xlim()
+    assert low < min(cap["cost"], cap["risk_removed"]) and high > table[["cost", "risk_removed"]].max().max()
+    assert any(list(line.get_xdata()) == [0, 0] for line in ax.lines)  # the zero line the bars start from
+    assert eur(cap["cost"], "en") in texts(ax) and eur(cap["cost"], "en").startswith("EUR -")
+    assert "below 0" in legend_texts(ax)[0] and "below 0" in legend_texts(ax)[1]  # the legend says what left means
+
+
+# --- both sides: inhouse_vs_outsourced and a negative expected legal loss ----------------------------
+
+
+def side_points(ax):
+    inhouse, outsourced = [c for c in ax.collections if isinstance(c, PathCollection)]
+    return inhouse, outsourced
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_inhouse_vs_outsourced(lang, bundle):
+    evaluation = toolkit.evaluate(bundle.data, CLINIC)
+    ax = plots.inhouse_vs_outsourced(evaluation, ax=fresh_axes(), lang=lang, dataset=bundle.data)
+    inhouse, outsourced = side_points(ax)
+    y = np.arange(len(evaluation))
+    assert np.allclose(inhouse.get_offsets(), np.column_stack([evaluation["inhouse_risk"], y]))
+    assert np.allclose(outsourced.get_offsets(), np.column_stack([evaluation["residual_risk"], y]))
+    # the sides differ by marker shape as well as colour
+    assert inhouse.get_paths()[0].vertices.tobytes() != outsourced.get_paths()[0].vertices.tobytes()
+    assert inhouse.get_facecolor()[0].tolist() != outsourced.get_facecolor()[0].tolist()
+    assert legend_texts(ax) == [t("plot_inhouse_marker", lang), t("plot_outsourced_marker", lang)]
+    assert sorted(line.get_xdata()[0] for line in ax.lines) == [4.5, 9.5, 16.5]  # the bands, no appetite line
+    # at the right, in words: riskier, safer or the same when outsourced (the clinic has all three)
+    change = evaluation["residual_risk"] - evaluation["inhouse_risk"]
+    words = [t("plot_sides_riskier", lang, points=f"{c}") if c > 0 else
+             t("plot_sides_safer", lang, points=f"{-c}") if c < 0 else t("plot_sides_same", lang) for c in change]
+    assert (change > 0).any() and (change < 0).any() and (change == 0).any()
+    shown = texts(ax)
+    start = shown.index(t("plot_sides_header", lang))
+    assert shown[start + 1:] == words
+    assert [label.get_text() for label in ax.get_yticklabels()] == plots._labels(evaluation.index, "services",
+                                                                                  bundle.data, lang)
+
+
+def test_inhouse_vs_outsourced_appetite_line(bundle):
+    ax = plots.inhouse_vs_outsourced(bundle.evaluation, ax=fresh_axes(), appetite="high", lang="it",
+                                     dataset=bundle.data)
+    [line] = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert list(line.get_xdata()) == [16, 16]
+    assert legend_texts(ax)[-1] == t("plot_appetite_line", "it", band=t("high", "it"), score=16)
+    with pytest.raises(ValueError, match="appetite"):
+        plots.inhouse_vs_outsourced(bundle.evaluation, ax=fresh_axes(), appetite="huge", dataset=bundle.data)
+
+
+def test_charts_when_outsourcing_lowers_the_legal_loss(bundle):
+    """expected_legal_loss < 0: the net benefit exceeds the savings, and the charts draw the net benefit."""
+    evaluation = toolkit.evaluate(bundle.data, CLINIC)
+    lower = evaluation[evaluation["expected_legal_loss"] < 0]
+    assert len(lower) and (lower["net_benefit"] > lower["savings"]).all()
+    ax = plots.net_benefit_bars(evaluation, ax=fresh_axes(), dataset=bundle.data)
+    ordered = evaluation.sort_values("net_benefit", ascending=False)
+    assert np.allclose([bar.get_width() for bar in ax.containers[0]], ordered["net_benefit"])
+    assert [text.get_text() for text in ax.texts] == [eur(v, "en") for v in ordered["net_benefit"]]
+    ax = plots.savings_vs_risk(evaluation, ax=fresh_axes(), dataset=bundle.data)
+    points = np.concatenate([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    assert sorted(map(tuple, points)) == sorted(zip(evaluation["residual_risk"], evaluation["savings"]))
+    low, high = ax.get_ylim()
+    assert low < evaluation["savings"].min() and high > evaluation["savings"].max()
+    ax.figure.canvas.draw()
+
+
+def test_tornado_when_outsourcing_lowers_the_legal_loss(bundle):
+    """The likelihood and impact multipliers act on both sides: the tornado still spans low to high."""
+    table = toolkit.sensitivity(bundle.data, CLINIC)
+    rows = table[table["service"] == "direct_marketing"].sort_values("swing", ascending=False, kind="stable")
+    ax = plots.tornado(table, ax=fresh_axes(), service="direct_marketing", dataset=bundle.data)
+    low, high = ax.containers
+    base = rows["base_net"].iloc[0]
+    assert np.allclose([bar.get_x() for bar in low], base)
+    assert np.allclose([bar.get_x() + bar.get_width() for bar in low], rows["low_net"])
+    assert np.allclose([bar.get_x() + bar.get_width() for bar in high], rows["high_net"])
+    likelihood = rows.set_index("input").loc["likelihood"]
+    # with more chance of an incident, both sides lose more; outsourcing direct marketing lowers the loss,
+    # so its net benefit rises with the likelihood
+    assert likelihood["high_net"] > likelihood["low_net"]
 
 
 # --- break_even_curves ---------------------------------------------------------------------

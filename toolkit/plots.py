@@ -6,7 +6,7 @@ Every function takes the table it draws (from :func:`toolkit.evaluate`,
 optional Matplotlib ``ax`` and ``lang`` ("en" or "it"), and returns the Axes it drew on.
 Pass ``dataset`` (the one the table was computed from) to show the names of services,
 legal areas and clauses instead of their ids. The charts that draw risk bands
-(``savings_vs_risk``, ``risk_matrix``, ``inherent_vs_residual``) require it: the band
+(``savings_vs_risk``, ``risk_matrix``, ``inherent_vs_residual``, ``inhouse_vs_outsourced``) require it: the band
 limits come from its ``risk_bands`` table, so an edited ``risk_bands.csv`` moves them::
 
     import toolkit
@@ -42,7 +42,7 @@ from .model import RECOMMENDATIONS, break_even
 from .scenario import RISK_BANDS
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
-           "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
+           "inhouse_vs_outsourced", "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
            "decision_histogram", "standalone_figure", "OKABE_ITO", "HEATMAP_CMAP"]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
@@ -200,8 +200,8 @@ def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", *, datase
 
     The dashed vertical line is the top score of the ``appetite`` band in ``dataset``'s
     risk_bands, the horizontal line is zero savings; the four corners say what each quadrant
-    means. Points are annotated with the service ids (short, so the chart stays readable in a
-    dashboard); ``dataset`` is only read for the band limits.
+    means. Points are numbered (short, so the chart stays readable in a dashboard) and a key
+    beside the legend names the services; ``dataset`` gives the names and the band limits.
     """
     check_lang(lang)
     _choice("appetite", appetite, RISK_BANDS)
@@ -213,9 +213,12 @@ def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", *, datase
             style = REC_STYLE[rec]
             ax.scatter(rows["residual_risk"], rows["savings"], s=70, color=style["color"], marker=style["marker"],
                        edgecolors=EDGE, linewidths=0.6, zorder=3)
-    for service, row in evaluation.iterrows():
-        ax.annotate(str(service), (row["residual_risk"], row["savings"]), xytext=(6, 4),
-                    textcoords="offset points", fontsize="x-small")
+    for number_, (_, row) in enumerate(evaluation.iterrows(), start=1):
+        ax.annotate(str(number_), (row["residual_risk"], row["savings"]), xytext=(5, 3),
+                    textcoords="offset points", fontsize="x-small", fontweight="bold")
+    names = _labels(evaluation.index, "services", dataset, lang, width=36)
+    key = "\n".join(f"{n}  {label}".replace("\n", "\n     ") for n, label in enumerate(names, start=1))
+    ax.text(1.03, 0.0, key, transform=ax.transAxes, ha="left", va="bottom", fontsize="small", linespacing=1.25)
     line = ax.axvline(limit, color=EDGE, linestyle="--", linewidth=1,
                       label=t("plot_appetite_line", lang, band=t(appetite, lang), score=limit))
     ax.axhline(0, color=EDGE, linewidth=0.8)
@@ -256,14 +259,20 @@ def net_benefit_bars(evaluation, ax=None, lang="en", dataset=None):
     return _finish(ax, t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang), t("service", lang))
 
 
-def risk_heatmap(breakdown_table, ax=None, lang="en", which="residual", dataset=None):
-    """Services x legal areas grid of the inherent or residual score, the number in each cell.
+SIDES = ("inherent", "residual", "inhouse")  # outsourced with no clauses, with the clauses, kept in house
 
-    Cells where the service is not exposed to the area show "-".
+
+def risk_heatmap(breakdown_table, ax=None, lang="en", which="residual", dataset=None):
+    """Services x legal areas grid of one side's score, the number in each cell.
+
+    ``which``: "inherent" (outsourced, no clauses), "residual" (outsourced, with the clauses)
+    or "inhouse" (kept in house). Cells where the service has no risk in the area on that
+    side show "-".
     """
     check_lang(lang)
-    _choice("which", which, ("inherent", "residual"))
+    _choice("which", which, SIDES)
     scores = breakdown_table[f"{which}_score"].unstack("area_id")
+    scores = scores.where(scores > 0)  # 0: no risk on this side (the pair is in the table for the other side)
     services = list(dict.fromkeys(breakdown_table.index.get_level_values("service_id")))
     areas = list(dataset.legal_areas.index) if dataset is not None else sorted(scores.columns)
     scores = scores.reindex(index=services, columns=areas)
@@ -289,9 +298,13 @@ def risk_heatmap(breakdown_table, ax=None, lang="en", which="residual", dataset=
 
 
 def risk_matrix(breakdown_table, service, ax=None, lang="en", which="inherent", *, dataset):
-    """The 5x5 likelihood x impact matrix, shaded by ``dataset``'s risk bands, with ``service``'s legal areas."""
+    """The 5x5 likelihood x impact matrix, shaded by ``dataset``'s risk bands, with ``service``'s legal areas.
+
+    ``which``: "inherent" (outsourced, no clauses), "residual" (outsourced, with the clauses) or
+    "inhouse" (kept in house); areas with no risk on that side are left out.
+    """
     check_lang(lang)
-    _choice("which", which, ("inherent", "residual"))
+    _choice("which", which, SIDES)
     _choice("service", service, list(dataset.services.index))
     ids = breakdown_table.index.get_level_values("service_id")
     ax = _axes(ax, (9, 6))
@@ -326,7 +339,8 @@ def _matrix_points(ax, rows, which, dataset, lang):
 
     Returns the legend handles that name the numbers.
     """
-    prefix = "" if which == "inherent" else "residual_"
+    prefix = {"inherent": "", "residual": "residual_", "inhouse": "inhouse_"}[which]
+    rows = rows[rows[f"{prefix}likelihood"] > 0]  # no risk on this side: not a point of the matrix
     cells, handles = {}, []
     for number_, (area, row) in enumerate(rows.iterrows(), start=1):
         cell = (int(row[f"{prefix}impact"]), int(row[f"{prefix}likelihood"]))
@@ -343,11 +357,8 @@ def _matrix_points(ax, rows, which, dataset, lang):
     return handles
 
 
-def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
-    """Dumbbells: each service's inherent and residual risk (0-25) joined by a line, over ``dataset``'s bands."""
-    check_lang(lang)
-    ax = _axes(ax, (10, 0.45 * len(evaluation) + 2))
-    y = np.arange(len(evaluation))
+def _band_columns(ax, dataset, lang):
+    """Dotted lines between ``dataset``'s risk bands along a 0-25 x axis, each band named at the top."""
     tops = _band_tops(dataset)
     top_of_axes = blended_transform_factory(ax.transData, ax.transAxes)
     for k, band in enumerate(RISK_BANDS):
@@ -357,6 +368,14 @@ def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
             ax.axvline(high, color="#999999", linewidth=0.8, linestyle=":", zorder=0)
         ax.text((low + high) / 2, 0.995, t(band, lang), transform=top_of_axes, ha="center", va="top",
                 fontsize="x-small", color="#555555")
+
+
+def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
+    """Dumbbells: each service's inherent and residual risk (0-25) joined by a line, over ``dataset``'s bands."""
+    check_lang(lang)
+    ax = _axes(ax, (10, 0.45 * len(evaluation) + 2))
+    y = np.arange(len(evaluation))
+    _band_columns(ax, dataset, lang)
     ax.hlines(y, evaluation["residual_risk"], evaluation["inherent_risk"], color="#888888", linewidth=2, zorder=1)
     ax.scatter(evaluation["inherent_risk"], y, marker="o", s=110, color=OKABE_ITO["vermillion"], edgecolors=EDGE,
                zorder=3, label=t("plot_inherent_marker", lang))
@@ -367,6 +386,55 @@ def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
     ax.set_ylim(len(evaluation) - 0.2, -0.8)
     _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _finish(ax, t("plot_dumbbell_title", lang), t("plot_risk_score_axis", lang), t("service", lang))
+
+
+SIDE_STYLE = {  # one colour and one marker shape per side (the legend names them)
+    "inhouse": dict(color=OKABE_ITO["orange"], marker="s", s=95),
+    "outsourced": dict(color=OKABE_ITO["blue"], marker="D", s=55),
+}
+
+
+def inhouse_vs_outsourced(evaluation, ax=None, lang="en", appetite=None, *, dataset):
+    """Both sides of the decision: per service, the risk score (0-25, its worst legal area) when
+    kept in house (square) and when outsourced with the clauses in its contract (diamond, the
+    residual risk), joined by a line over ``dataset``'s risk bands. At the right, in words,
+    whether outsourcing is riskier or safer than keeping the service, and by how many points.
+    ``appetite`` (a band) adds the dashed line of the highest score the firm accepts.
+    """
+    check_lang(lang)
+    if appetite is not None:
+        _choice("appetite", appetite, RISK_BANDS)
+    ax = _axes(ax, (10.5, 0.5 * len(evaluation) + 2.4))
+    y = np.arange(len(evaluation))
+    inhouse = evaluation["inhouse_risk"].to_numpy(dtype=float)
+    outsourced = evaluation["residual_risk"].to_numpy(dtype=float)
+    _band_columns(ax, dataset, lang)
+    ax.hlines(y, inhouse, outsourced, color="#888888", linewidth=2, zorder=1)
+    for side, values, key in (("inhouse", inhouse, "plot_inhouse_marker"),
+                              ("outsourced", outsourced, "plot_outsourced_marker")):
+        style = SIDE_STYLE[side]
+        ax.scatter(values, y, marker=style["marker"], s=style["s"], color=style["color"], edgecolors=EDGE,
+                   linewidths=0.6, zorder=3 if side == "inhouse" else 4, label=t(key, lang))
+    if appetite is not None:
+        limit = _band_tops(dataset)[appetite]
+        ax.axvline(limit, color=EDGE, linestyle="--", linewidth=1, zorder=2,
+                   label=t("plot_appetite_line", lang, band=t(appetite, lang), score=limit))
+    right = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(1.02, 1.0, t("plot_sides_header", lang), transform=ax.transAxes, ha="left", va="bottom",
+            fontsize="small", fontweight="bold")
+    for k, change in enumerate(outsourced - inhouse):
+        if change > 0:
+            text = t("plot_sides_riskier", lang, points=f"{change:.0f}")
+        elif change < 0:
+            text = t("plot_sides_safer", lang, points=f"{-change:.0f}")
+        else:
+            text = t("plot_sides_same", lang)
+        ax.text(1.02, k, text, transform=right, ha="left", va="center", fontsize="small")
+    ax.set_xlim(0, SCORE_MAX + 1)
+    _services_axis(ax, _labels(evaluation.index, "services", dataset, lang))
+    ax.set_ylim(len(evaluation) - 0.4, -0.9)  # room under the band names
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, frameon=False)
+    return _finish(ax, t("plot_sides_title", lang), t("plot_risk_score_axis", lang), t("service", lang))
 
 
 def cost_comparison(evaluation, ax=None, lang="en", dataset=None):
@@ -392,7 +460,11 @@ def cost_comparison(evaluation, ax=None, lang="en", dataset=None):
 def clause_value_bars(clause_table, ax=None, lang="en", dataset=None):
     """Per clause: its cost and the expected legal loss it removes (EUR), side by side.
 
-    Clauses adopted in the scenario are marked with a check mark and "(adopted)".
+    A clause the supplier asks for (a cap on its liability) has a negative cost (a discount) and
+    removes a negative loss (it adds risk): its bars point left of the zero line. Clauses adopted
+    in the scenario are marked with a check mark and "(adopted)"; those the law requires for a
+    service in scope (``required``: in those contracts whatever the scenario says, so their bars
+    count only the other services) with "(required by law)".
     """
     check_lang(lang)
     ax = _axes(ax, (9, 0.7 * len(clause_table) + 2))
@@ -404,8 +476,10 @@ def clause_value_bars(clause_table, ax=None, lang="en", dataset=None):
     for bars in ax.containers:
         _value_labels(ax, bars, lang)
     labels = _labels(clause_table.index, "clauses", dataset, lang)
+    required = clause_table["required"] if "required" in clause_table else [False] * len(clause_table)
     labels = [f"\u2713 {label} ({t('plot_adopted', lang)})" if adopted else label
               for label, adopted in zip(labels, clause_table["adopted"])]
+    labels = [f"{label} ({t('plot_required', lang)})" if needed else label for label, needed in zip(labels, required)]
     ax.axvline(0, color=EDGE, linewidth=0.8)
     _services_axis(ax, labels)
     _eur_ticks(ax.xaxis, lang)
