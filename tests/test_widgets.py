@@ -1,4 +1,8 @@
 """The dashboards, headless: set controls, check that outputs change, and errors stay inside."""
+import html
+import json
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,7 +10,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import toolkit  # noqa: E402
-from toolkit import widgets  # noqa: E402
+from toolkit import i18n, widgets  # noqa: E402
+from toolkit.i18n import t  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +48,11 @@ def test_moving_a_slider_recomputes_table_and_figure(explorer, data):
 
 def test_ticking_a_clause_changes_the_recommendations(explorer):
     before = explorer.recommendations.value
-    explorer.controls["clauses"]["dpa_art28"].value = True
-    assert explorer.scenario().clauses == ("dpa_art28",)
+    explorer.controls["clauses"]["nda"].value = True  # optional: SEO's supplier sees the firm's secrets
+    assert explorer.scenario().clauses == ("nda",)
     assert explorer.recommendations.value != before
-    assert explorer.evaluation.loc["profiles", "clauses_applied"] == ("dpa_art28",)
+    # the contract holds the clause ticked and, always, the ones the law requires
+    assert explorer.evaluation.loc["seo", "clauses_applied"] == ("dpa_art28", "ip_assignment", "nda")
 
 
 def test_invalid_combination_shows_a_message_not_a_traceback(explorer):
@@ -128,3 +134,201 @@ def test_redrawing_leaves_nothing_behind(data):
         moving.set_scenario(target)
         fresh = widgets.explorer(data, scenario=target)
         assert bytes(moving.figure.value) == bytes(fresh.figure.value)
+
+
+# --- the clauses the law requires: ticked and locked, with the reason as a tooltip -----------------
+
+
+def required_for(data, services):
+    """clause -> services among ``services`` that the law requires it for (requirements.csv)."""
+    found = {}
+    for service, clause in data.requirements.index:
+        if service in services:
+            found.setdefault(clause, []).append(service)
+    return found
+
+
+def test_required_clauses_are_ticked_and_locked_with_a_tooltip(explorer, data):
+    required = required_for(data, data.services.index)
+    assert set(required) == {"dpa_art28", "ip_assignment"}  # the bundled requirements
+    assert set(explorer.locked) == set(required)
+    for clause, box in explorer.controls["clauses"].items():
+        clause_name = i18n.name(data, "clauses", clause, "en")
+        if clause in required:
+            assert box.value and box.disabled
+            assert box.description == t("required_label", "en", clause=clause_name)
+            tooltip = box.tooltip
+            assert tooltip == explorer.locked[clause]
+            assert tooltip.startswith(t("required_tooltip", "en"))
+            assert t(f"required_reason_{clause}", "en") in tooltip
+            for service in required[clause]:  # each service that needs it, by name, with its legal basis
+                basis = data.requirements.loc[(service, clause), "legal_basis"]
+                assert f"{i18n.name(data, 'services', service, 'en')}: {basis}" in tooltip
+            assert "_" not in tooltip  # words, never ids
+            # on the page: a ticked, disabled box whose title (the browser's tooltip) is the tooltip
+            view = explorer.required_views[clause]
+            assert box.layout.display == "none" and view.layout.display is None
+            assert f'title="{html.escape(tooltip)}"' in view.value
+            assert "checked disabled" in view.value and html.escape(box.description) in view.value
+        else:
+            assert not box.value and not box.disabled
+            assert box.description == box.tooltip == clause_name
+            assert box.layout.display is None and explorer.required_views[clause].layout.display == "none"
+    # what the student chose: nothing (the law's clauses are added by the model, not by the student)
+    assert explorer.scenario() == toolkit.Scenario()
+    assert explorer.evaluation.loc["blog", "clauses_applied"] == ("dpa_art28", "ip_assignment")
+
+
+def test_the_tooltip_speaks_italian(data):
+    italian = widgets.explorer(data, lang="it")
+    tooltip = italian.locked["ip_assignment"]
+    assert tooltip.startswith(t("required_tooltip", "it")) and t("required_reason_ip_assignment", "it") in tooltip
+    assert "LdA artt. 107, 110" in tooltip and "arts." not in tooltip  # cited as Italian cites the law
+    assert i18n.name(data, "services", "blog", "it") in tooltip
+    assert "CGUE C-210/16" in italian.locked["dpa_art28"] and "CJEU" not in italian.locked["dpa_art28"]
+    box = italian.controls["clauses"]["dpa_art28"]
+    assert box.disabled and box.description.endswith("(imposta dalla legge)")
+
+
+def test_unticking_every_service_that_needs_a_clause_unlocks_it(explorer, data):
+    boxes = explorer.controls["clauses"]
+    keep = ("brand", "know_how")  # neither processes personal data for the firm: no art. 28 contract
+    assert "dpa_art28" not in required_for(data, keep)
+    with explorer.hold():
+        for service, box in explorer.controls["services"].items():
+            box.value = service in keep
+    assert set(explorer.locked) == {"ip_assignment"}
+    assert not boxes["dpa_art28"].disabled and not boxes["dpa_art28"].value  # back to the student's choice
+    assert boxes["dpa_art28"].tooltip == i18n.name(data, "clauses", "dpa_art28", "en")
+    assert boxes["dpa_art28"].layout.display is None  # the real box is back on the page
+    assert explorer.required_views["dpa_art28"].layout.display == "none"
+    tooltip = explorer.locked["ip_assignment"]  # only the services in scope are listed
+    assert i18n.name(data, "services", "brand", "en") in tooltip
+    assert i18n.name(data, "services", "blog", "en") not in tooltip
+    explorer.controls["services"]["brand"].value = False  # know-how alone still needs the written assignment
+    assert set(explorer.locked) == {"ip_assignment"}
+    with explorer.hold():
+        explorer.controls["services"]["reputation"].value = True
+        explorer.controls["services"]["know_how"].value = False
+    assert set(explorer.locked) == {"dpa_art28"} and not boxes["ip_assignment"].disabled
+    assert explorer.scenario() == toolkit.Scenario(services=("reputation",))
+
+
+def test_the_students_choice_survives_a_lock(explorer):
+    boxes, services = explorer.controls["clauses"], explorer.controls["services"]
+    with explorer.hold():
+        for service, box in services.items():
+            box.value = service == "brand"
+    boxes["dpa_art28"].value = True  # unlocked: the student adopts it
+    assert explorer.scenario().clauses == ("dpa_art28",)
+    services["blog"].value = True  # the blog needs it: locked, and still the student's choice
+    assert boxes["dpa_art28"].disabled and explorer.scenario().clauses == ("dpa_art28",)
+    boxes["dpa_art28"].value = False  # a teacher unticks the locked box: the choice changes, the box stays ticked
+    assert boxes["dpa_art28"].value and explorer.scenario().clauses == ()
+    services["blog"].value = False
+    assert not boxes["dpa_art28"].disabled and not boxes["dpa_art28"].value
+
+
+def test_a_scenario_naming_a_required_clause_is_shown_and_kept(explorer):
+    target = toolkit.Scenario(clauses=("dpa_art28", "nda"))
+    explorer.set_scenario(target)
+    assert explorer.scenario() == target
+    assert explorer.controls["clauses"]["dpa_art28"].disabled and explorer.controls["clauses"]["nda"].value
+
+
+# --- both sides of the decision: table, summary, risk chart -------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_table_and_summary_show_both_sides(lang, data):
+    dashboard = widgets.explorer(data, lang=lang)
+    table, evaluation = dashboard.table.value, dashboard.evaluation
+    for key in ("group_cost", "group_risk_score", "group_legal_loss", "side_inhouse", "side_outsourced",
+                "side_added", "net_benefit", "recommendation"):
+        assert t(key, lang).replace("'", "&#x27;") in table, key
+    for service, row in evaluation.iterrows():
+        cells = [i18n.number(row[c], lang) for c in ("inhouse_legal_loss", "outsourced_legal_loss",
+                                                      "expected_legal_loss")]
+        risks = [str(row.inhouse_risk), str(row.residual_risk)]
+        assert ("<td class=\"smm-start\">" + cells[0] + "</td><td>" + cells[1] + "</td><td>" + cells[2]) in table
+        assert ("<td class=\"smm-start\">" + risks[0] + "</td><td>" + risks[1] + "</td>") in table
+    for service in evaluation.index:  # names, not ids
+        assert f">{service}<" not in table
+    chosen = evaluation[evaluation.outsourced]
+    summary = dashboard.summary.value
+    assert i18n.eur(chosen.outsourced_legal_loss.sum(), lang) in summary
+    assert i18n.eur(chosen.inhouse_legal_loss.sum(), lang) in summary
+    assert t("decision_summary", lang, count=len(chosen), total=len(evaluation),
+             value=i18n.eur(chosen.net_benefit.sum(), lang)) in summary
+
+
+def test_summary_when_nothing_is_outsourced(data):
+    dashboard = widgets.explorer(data, scenario=toolkit.Scenario(profile="micro", services=("brand", "know_how")))
+    evaluation = dashboard.evaluation
+    assert not evaluation.outsourced.any()
+    expected = t("summary_sides_none", "en", months=24, outsourced=i18n.eur(evaluation.outsourced_legal_loss.sum()),
+                 inhouse=i18n.eur(evaluation.inhouse_legal_loss.sum()), residual_risk=evaluation.residual_risk.max(),
+                 inhouse_risk=evaluation.inhouse_risk.max())
+    assert expected.replace("'", "&#x27;") in dashboard.summary.value
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_risk_chart_compares_in_house_with_outsourced(lang, data):
+    dashboard = widgets.explorer(data, lang=lang)
+    picture = html.unescape(bytes(dashboard.risk_figure.value).decode("utf-8"))
+    assert dashboard.risk_figure.format == "svg+xml"
+    for key in ("plot_sides_title", "plot_inhouse_marker", "plot_outsourced_marker"):
+        assert t(key, lang) in picture, key
+    for service in data.services.index:
+        assert i18n.name(data, "services", service, lang).split()[0] in picture
+
+
+def test_risk_chart_redraws_only_when_the_risk_changes(explorer):
+    risk = explorer.risk_figure.value
+    explorer.controls["horizon_months"].value = 48  # money only: the scores do not move
+    assert explorer.risk_figure.value == risk
+    explorer.controls["risk_appetite"].value = "high"  # the appetite line moves
+    assert explorer.risk_figure.value != risk
+    appetite = explorer.risk_figure.value
+    explorer.controls["services"]["blog"].value = False  # one service fewer
+    assert explorer.risk_figure.value != appetite
+
+
+def test_redrawing_the_risk_chart_leaves_nothing_behind(data):
+    moving = widgets.explorer(data)
+    for target in (toolkit.Scenario(profile="clinica", risk_appetite="low"),
+                   toolkit.Scenario(services=("blog", "seo"), clauses=("nda",)),
+                   toolkit.Scenario(profile="medium", risk_appetite="critical")):
+        moving.set_scenario(target)
+        assert bytes(moving.risk_figure.value) == bytes(widgets.explorer(data, scenario=target).risk_figure.value)
+
+
+# --- scenario files of an earlier version ---------------------------------------------------------
+
+
+def old_scenario_file(folder, name="old.json"):
+    """A file saved before liability_cap_insurance was split in two."""
+    data = json.loads(toolkit.Scenario(clauses=("nda",)).to_json())
+    data["clauses"] = ["liability_cap_insurance", "nda"]
+    (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    return name
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_loading_an_old_file_says_what_replaced_its_clause(lang, data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dashboard = widgets.explorer(data, lang=lang)
+    files = dashboard.scenario_files
+    files.name.value = old_scenario_file(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing escapes to stderr (a notebook would show it in red)
+        files.load.click()
+    assert dashboard.message.value == ""
+    assert dashboard.scenario().clauses == ("indemnity_insurance", "nda")
+    status = files.status.value
+    names = {c: i18n.name(data, "clauses", c, lang) for c in data.clauses.index}
+    note = t("scenario_replaced_liability_cap_insurance", lang, **names)
+    assert t("scenario_loaded", lang, path="old.json") in status
+    assert 'role="status"' in status
+    assert html.escape(note) in status
+    assert "liability_cap_insurance" not in status and "indemnity_insurance" not in status  # words, not ids

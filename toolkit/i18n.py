@@ -150,8 +150,64 @@ STRINGS: dict[str, dict[str, str]] = {
     "your_score": {"en": "Your score", "it": "Il tuo punteggio"},
     "reference_score": {"en": "Reference score", "it": "Punteggio di riferimento"},
     "compare": {"en": "Compare with the reference", "it": "Confronta con il riferimento"},
-    "not_exposed_hint": {"en": "0 = outsourcing adds no risk in this area",
-                         "it": "0 = esternalizzare non aggiunge rischi in quest'area"},
+    "not_exposed_hint": {"en": "Score the service when a supplier does the work, before any clause; 0 = no risk in "
+                               "this area.",
+                         "it": "Valuta il servizio quando il lavoro lo fa un fornitore, prima delle clausole; 0 = "
+                               "nessun rischio in quest'area."},
+    # the explorer: both sides of the decision, the clauses the law requires, old scenario files
+    "group_cost": {"en": "Cost (EUR)", "it": "Costo (EUR)"},
+    "group_risk_score": {"en": "Risk score, worst legal area (0-25)",
+                         "it": "Punteggio di rischio, area peggiore (0-25)"},
+    "group_legal_loss": {"en": "Expected legal loss (EUR)", "it": "Perdita legale attesa (EUR)"},
+    "side_inhouse": {"en": "In house", "it": "In azienda"},
+    "side_outsourced": {"en": "Outsourced", "it": "Esternalizzato"},
+    "side_band": {"en": "Band, outsourced", "it": "Fascia, esternalizzato"},
+    "side_added": {"en": "Added by outsourcing", "it": "Aggiunta esternalizzando"},
+    "summary_sides": {"en": "Both sides of the services to outsource, over {months} months: expected legal loss "
+                            "{outsourced} outsourced with their clauses, against {inhouse} kept in house; worst risk "
+                            "score {residual_risk} outsourced, against {inhouse_risk} in house.",
+                      "it": "I due lati dei servizi da esternalizzare, in {months} mesi: perdita legale attesa "
+                            "{outsourced} esternalizzandoli con le loro clausole, contro {inhouse} tenendoli in "
+                            "azienda; punteggio di rischio peggiore {residual_risk} esternalizzando, contro "
+                            "{inhouse_risk} in azienda."},
+    "summary_sides_none": {"en": "Were every service in scope outsourced, over {months} months: expected legal loss "
+                                 "{outsourced} with the clauses, against {inhouse} kept in house; worst risk score "
+                                 "{residual_risk} outsourced, against {inhouse_risk} in house.",
+                           "it": "Se si esternalizzassero tutti i servizi considerati, in {months} mesi: perdita "
+                                 "legale attesa {outsourced} con le clausole, contro {inhouse} tenendoli in azienda; "
+                                 "punteggio di rischio peggiore {residual_risk} esternalizzando, contro "
+                                 "{inhouse_risk} in azienda."},
+    "required_label": {"en": "{clause} (required by law)", "it": "{clause} (imposta dalla legge)"},
+    "required_tooltip": {"en": "Required by law to outsource the services below, so it is in their contracts and "
+                               "stays ticked; untick those services to choose it yourself.",
+                         "it": "Imposta dalla legge per esternalizzare i servizi qui sotto: è nei loro contratti e "
+                               "resta spuntata; togli quei servizi per sceglierla tu."},
+    "required_usually": {"en": "for the usual scope of the job", "it": "per il perimetro tipico dell'incarico"},
+    "required_reason_dpa_art28": {"en": "Why: the supplier processes personal data for the firm (readers', "
+                                        "followers' or customers' data), so a contract with the content of GDPR "
+                                        "art. 28(3) must be signed before it starts.",
+                                  "it": "Perché: il fornitore tratta dati personali per conto dell'impresa (dati di "
+                                        "lettori, follower o clienti), quindi prima che inizi va firmato un "
+                                        "contratto con i contenuti dell'art. 28(3) GDPR."},
+    "required_reason_ip_assignment": {"en": "Why: the supplier creates works the firm will keep using; their economic "
+                                            "rights stay with the author unless transferred, and the transfer is "
+                                            "proven in writing (LdA art. 110).",
+                                      "it": "Perché: il fornitore crea opere che l'impresa continuerà a usare; i "
+                                            "diritti di utilizzazione economica restano all'autore se non vengono "
+                                            "ceduti, e la cessione si prova per iscritto (art. 110 LdA)."},
+    "scenario_replaced_liability_cap_insurance": {
+        "en": "This file was saved by an earlier version, whose clause \u201cLiability cap with insurance and "
+              "carve-outs\u201d was split in two: \u201c{indemnity_insurance}\u201d, which protects the firm, is used "
+              "in its place; \u201c{supplier_liability_cap}\u201d, which the supplier asks for and which shifts risk "
+              "onto the firm, is added only if you tick it.",
+        "it": "Questo file è stato salvato da una versione precedente, in cui la clausola \u201cLimite di "
+              "responsabilità con assicurazione ed esclusioni\u201d è stata divisa in due: al suo posto si usa "
+              "\u201c{indemnity_insurance}\u201d, che protegge l'impresa; \u201c{supplier_liability_cap}\u201d, che "
+              "chiede il fornitore e che sposta rischio sull'impresa, si aggiunge solo se la spunti."},
+    "scenario_clause_replaced": {"en": "This file was saved by an earlier version: one of its clauses no longer "
+                                       "exists and \u201c{new}\u201d is used in its place.",
+                                 "it": "Questo file è stato salvato da una versione precedente: una delle sue "
+                                       "clausole non esiste più e al suo posto si usa \u201c{new}\u201d."},
     "score_matches": {"en": "same as the reference", "it": "uguale al riferimento"},
     "score_differs": {"en": "reference is {reference}: re-read the rationale",
                       "it": "il riferimento è {reference}: rileggi la motivazione"},

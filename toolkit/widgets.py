@@ -9,6 +9,12 @@ Each dashboard is a function returning an ipywidgets container with:
   traceback);
 * ``.figure``: an Image widget of fixed height, redrawn only when a control changes.
 
+In the explorer a clause the law requires for a service in scope (``data/requirements.csv``)
+is ticked and locked (a disabled box, "(required by law)" after its name) with the reason and
+the legal basis as its tooltip, in the dashboard's language; unticking every service that needs
+it unlocks it, back to the student's own choice. ``.scenario().clauses`` holds only what the
+student chose: the model adds the required clauses to the contracts that need them.
+
 Work happens only on change: sliders update when released, and nothing is computed
 while the dashboard is being built or while several controls are set at once
 (``with dashboard.hold(): ...``).
@@ -18,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,9 +35,10 @@ from matplotlib.figure import Figure
 
 from . import i18n, plots
 from .data import DataError, load_dataset
-from .i18n import t
+from .export import _law
+from .i18n import STRINGS, t
 from .model import best_clause_set, evaluate
-from .scenario import RISK_BANDS, Scenario
+from .scenario import REPLACED_CLAUSES, RISK_BANDS, ReplacedClauseWarning, Scenario
 
 __all__ = ["explorer", "cost_explorer", "risk_scorer"]
 
@@ -41,6 +49,10 @@ _SLIDER_LAYOUT = widgets.Layout(width="26em")
 # as fractions of the figure), leaving room for the legend and the service names.
 EXPLORER_FIGURE_SIZE = (12.0, 4.8)
 EXPLORER_AXES = ((0.075, 0.11, 0.285, 0.80), (0.70, 0.11, 0.28, 0.80))
+# The explorer's second figure, both sides of the risk (plots.inhouse_vs_outsourced): inches per
+# service row plus room for the title, the x axis and the legend; the axes' box leaves room at the
+# left for the service names and at the right for the words that compare the two sides.
+SIDES_ROW_INCHES, SIDES_EXTRA_INCHES, SIDES_WIDTH = 0.42, 2.0, 11.0
 
 
 class Dashboard(widgets.VBox):
@@ -78,12 +90,16 @@ class Dashboard(widgets.VBox):
         values = {}
         for name, control in self.controls.items():
             if isinstance(control, dict):
-                values[name] = tuple(key for key, box in control.items() if box.value)
+                values[name] = self._ticked(name, control)
                 if name == "services" and len(values[name]) == len(control):
                     values[name] = None  # all of them: the Scenario's default
             elif name in Scenario.__dataclass_fields__:
                 values[name] = control.value
         return self._scenario.replace(**values)
+
+    def _ticked(self, name, boxes) -> tuple:
+        """The ids whose box is ticked (the explorer leaves out the clauses ticked only by the law)."""
+        return tuple(key for key, box in boxes.items() if box.value)
 
     def set_scenario(self, scenario: Scenario) -> None:
         """Move the controls to a scenario's values (one recomputation)."""
@@ -106,6 +122,123 @@ class Dashboard(widgets.VBox):
         else:
             self.message.value = ""
         self.updates += 1
+
+
+class Explorer(Dashboard):
+    """The trade-off explorer's Dashboard: the clause boxes lock while the law requires them.
+
+    ``.locked``: clause id -> tooltip, for the clauses ticked and locked now. The student's own
+    choice for each clause is kept while its box is locked, and comes back when it unlocks;
+    ``scenario().clauses`` is that choice. Setting a locked box's value (a teacher, a test)
+    changes the choice, and the box stays ticked.
+
+    On the page a locked clause shows as ``.required_views[clause]`` (an HTML widget: a ticked,
+    disabled box and the clause's name, with the tooltip as its ``title``) in place of its
+    Checkbox, which stays in ``controls`` ticked and disabled: ipywidgets shows a Checkbox's
+    description, not its tooltip, when the mouse rests on it.
+    """
+
+    def __init__(self, dataset, lang, controls, body, update, scenario, required_views):
+        self.locked, self.required_views = {}, required_views
+        self._adopted = {clause: clause in scenario.clauses for clause in controls["clauses"]}
+        self._clause_of = {id(box): clause for clause, box in controls["clauses"].items()}
+        self._syncing = False
+        self._tooltips = {}  # services in scope -> {clause: tooltip}
+        super().__init__(dataset, lang, controls, body, update, scenario)
+
+    def _changed(self, change):
+        clause = self._clause_of.get(id(change["owner"]))
+        if clause is not None and not self._syncing:
+            self._adopted[clause] = bool(change["new"])
+        super()._changed(change)
+
+    def _ticked(self, name, boxes) -> tuple:
+        if name == "clauses":
+            return tuple(clause for clause in boxes if self._adopted[clause])
+        return super()._ticked(name, boxes)
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        self._adopted = {clause: clause in scenario.clauses for clause in self.controls["clauses"]}
+        self._syncing = True  # the boxes follow the choice just set (and the locks, at the refresh)
+        try:
+            super().set_scenario(scenario)
+        finally:
+            self._syncing = False
+
+    def refresh(self) -> None:
+        self._lock_required_clauses()
+        super().refresh()
+
+    def _lock_required_clauses(self) -> None:
+        """Tick and lock the clauses the law requires for a service in scope; unlock the others."""
+        in_scope = tuple(service for service, box in self.controls["services"].items() if box.value)
+        if in_scope not in self._tooltips:
+            self._tooltips[in_scope] = _required_clauses(self.dataset, in_scope, self.lang)
+        self.locked = self._tooltips[in_scope]
+        holding, self._holding, self._syncing = self._holding, True, True
+        try:
+            for clause, box in self.controls["clauses"].items():
+                clause_name = i18n.name(self.dataset, "clauses", clause, self.lang)
+                view = self.required_views[clause]
+                if clause in self.locked:
+                    box.value, box.disabled = True, True
+                    box.description = t("required_label", self.lang, clause=clause_name)
+                    box.tooltip = self.locked[clause]
+                    view.value = _locked_clause_html(box.description, box.tooltip)
+                    box.layout.display, view.layout.display = "none", None
+                else:
+                    box.value, box.disabled = self._adopted[clause], False
+                    box.description = box.tooltip = clause_name
+                    box.layout.display, view.layout.display = None, "none"
+        finally:
+            self._holding, self._syncing = holding, False
+
+
+def _locked_clause_html(label: str, tooltip: str) -> str:
+    """A ticked, disabled box and its label, the tooltip on the whole line (the browser shows a title's
+    line breaks)."""
+    return (f'<label class="smm-required-clause" title="{html.escape(tooltip)}" style="display:flex;'
+            f'align-items:center;gap:4px;cursor:help;line-height:var(--jp-widgets-inline-height, 28px);'
+            f'font-size:var(--jp-widgets-font-size, 13px)"><input type="checkbox" checked disabled> '
+            f'<span>{html.escape(label)}</span></label>')
+
+
+def _required_clauses(dataset, services, lang: str = "en") -> dict:
+    """The clauses the law requires to outsource at least one of ``services`` (requirements.csv).
+
+    Returns clause id -> tooltip, in the order of clauses.csv: a sentence saying why the box is
+    locked, the reason (from the catalogue; without one, the data's own reason in its language)
+    and, per service, its name and the legal basis as ``lang`` cites the law.
+    """
+    table = dataset.requirements
+    wanted = [service for service in dataset.services.index if service in set(services)]
+    result = {}
+    if not len(table) or not wanted:
+        return result
+    required = set(table.index.get_level_values("clause_id"))
+    for clause in dataset.clauses.index:
+        if clause not in required:
+            continue
+        rows = table.xs(clause, level="clause_id")
+        services_here = [service for service in wanted if service in rows.index]
+        if not services_here:
+            continue
+        lines = [t("required_tooltip", lang)]
+        reason_key = f"required_reason_{clause}"
+        if reason_key in STRINGS:
+            lines.append(t(reason_key, lang))
+        for service in services_here:
+            row = rows.loc[service]
+            line = (f"\u2022 {i18n.name(dataset, 'services', service, lang)}: "
+                    f"{_law(str(row['legal_basis']), lang)}")
+            if row.get("applies") == "usually":
+                line += f" ({t('required_usually', lang)})"
+            reason = row.get(f"reason_{lang}", row.get("reason") if lang == "en" else None)
+            if reason_key not in STRINGS and isinstance(reason, str) and reason:
+                line += f". {reason}"
+            lines.append(line)
+        result[clause] = "\n".join(lines)
+    return result
 
 
 def _alert(text: str) -> str:
@@ -192,11 +325,41 @@ def _box(title, children, width="auto"):
                         layout=widgets.Layout(width=width, padding="0 12px 0 0"))
 
 
+# The explorer's table: each side next to the other, under a group heading.
+EXPLORER_COLUMNS = [
+    ("group_cost", [("inhouse_cost", "side_inhouse"), ("outsourced_cost", "side_outsourced")]),
+    "savings",
+    ("group_risk_score", [("inhouse_risk", "side_inhouse"), ("residual_risk", "side_outsourced"),
+                          ("risk_band", "side_band")]),
+    ("group_legal_loss", [("inhouse_legal_loss", "side_inhouse"), ("outsourced_legal_loss", "side_outsourced"),
+                          ("expected_legal_loss", "side_added")]),
+    "net_benefit",
+    "recommendation",
+]
+
+
 def _table_html(evaluation, dataset, lang, columns) -> str:
+    """A table of ``evaluation``, one row per service. ``columns``: column names (the catalogue
+    names the heading), or (group key, [(column, sub-heading key), ...]) for columns shown side by
+    side under one heading."""
+    grouped = any(isinstance(item, tuple) for item in columns)
+    flat, starts, top, sub = [], set(), [], []
+    rowspan = ' rowspan="2"' if grouped else ""
+    for item in columns:
+        if isinstance(item, tuple):
+            group, members = item
+            starts.add(members[0][0])
+            flat += [column for column, _ in members]
+            top.append(f'<th colspan="{len(members)}" class="smm-group">{html.escape(t(group, lang))}</th>')
+            sub += [f'<th class="{"smm-start" if k == 0 else ""}">{html.escape(t(key, lang))}</th>'
+                    for k, (_, key) in enumerate(members)]
+        else:
+            flat.append(item)
+            top.append(f"<th{rowspan}>{html.escape(t(item, lang))}</th>")
     rows = []
     for service, row in evaluation.iterrows():
         cells = [html.escape(i18n.name(dataset, "services", service, lang))]
-        for column in columns:
+        for column in flat:
             value = row[column]
             if column in ("recommendation", "risk_band", "reason"):
                 cells.append(html.escape(t(value, lang)))
@@ -204,12 +367,18 @@ def _table_html(evaluation, dataset, lang, columns) -> str:
                 cells.append(i18n.number(value, lang))
             else:
                 cells.append(html.escape(str(value)))
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    header = "".join(f"<th>{html.escape(t(c, lang))}</th>" for c in ["service", *columns])
+        classes = ["", *("smm-start" if column in starts else "" for column in flat)]
+        rows.append("<tr>" + "".join(f'<td class="{k}">{c}</td>' if k else f"<td>{c}</td>"
+                                     for c, k in zip(cells, classes)) + "</tr>")
+    header = f"<tr><th{rowspan}>{html.escape(t('service', lang))}</th>{''.join(top)}</tr>"
+    if grouped:
+        header += f"<tr>{''.join(sub)}</tr>"
     return (f'<table class="smm-table" style="border-collapse:collapse;font-size:0.9em">'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
             "<style>.smm-table td,.smm-table th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
-            ".smm-table td:first-child,.smm-table th:first-child{text-align:left}</style>")
+            ".smm-table td:first-child,.smm-table th:first-child{text-align:left}"
+            ".smm-table th.smm-group{text-align:center;border-left:1px solid #bbb}"
+            ".smm-table .smm-start{border-left:1px solid #bbb}</style>")
 
 
 def _recommendations_html(evaluation, dataset, lang) -> str:
@@ -225,8 +394,12 @@ def _recommendations_html(evaluation, dataset, lang) -> str:
 def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -> Dashboard:
     """The trade-off explorer: every input of the model, and what it recommends.
 
-    Outputs: a savings-vs-risk chart with decision quadrants beside the net-benefit bars,
-    the per-service table, the recommendations and the decision's net benefit.
+    Outputs: a savings-vs-risk chart with decision quadrants beside the net-benefit bars; the
+    decision's net benefit and both sides of its legal risk (in house and outsourced); the
+    recommendations; the per-service table (costs, risk scores and expected legal losses, each
+    side next to the other); a chart of each service's risk in house against outsourced
+    (``.risk_figure``, redrawn only when the scores or the appetite change). The clauses the law
+    requires for the services in scope are ticked and locked (see :class:`Explorer`).
     """
     dataset = dataset if dataset is not None else load_dataset()
     lang = i18n.check_lang(lang)
@@ -237,10 +410,14 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         description=t("risk_appetite", lang), style={"description_width": "11em", "button_width": "6em"})
     controls["services"] = _checkboxes(dataset, "services", lang, scenario.services or dataset.services.index)
     controls["clauses"] = _checkboxes(dataset, "clauses", lang, scenario.clauses)
+    required_views = {clause: widgets.HTML(layout=widgets.Layout(display="none")) for clause in controls["clauses"]}
 
     figure = _figure(*EXPLORER_FIGURE_SIZE, layout=None)
     savings_ax, benefit_ax = (figure.add_axes(box) for box in EXPLORER_AXES)
     image = _image(figure)
+    sides_figure, sides_ax = _sides_figure(len(dataset.services))
+    sides_image = _image(sides_figure)
+    sides_drawn = {}  # what the risk chart shows now: redrawn only when it changes
     table = widgets.HTML()
     recommendations = widgets.HTML()
     summary = widgets.HTML()
@@ -254,26 +431,31 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         plots.savings_vs_risk(evaluation, ax=savings_ax, lang=lang, appetite=current.risk_appetite, dataset=dataset)
         plots.net_benefit_bars(evaluation, ax=benefit_ax, lang=lang, dataset=dataset)
         image.value = _svg(figure)
-        table.value = _table_html(evaluation, dataset, lang, ["inhouse_cost", "outsourced_cost", "savings",
-                                                              "residual_risk", "risk_band", "expected_legal_loss",
-                                                              "net_benefit", "recommendation"])
+        shown = (tuple(evaluation.index), tuple(evaluation.inhouse_risk), tuple(evaluation.residual_risk),
+                 current.risk_appetite)
+        if sides_drawn.get("shown") != shown:
+            _empty(sides_ax)
+            plots.inhouse_vs_outsourced(evaluation, ax=sides_ax, lang=lang, appetite=current.risk_appetite,
+                                        dataset=dataset)
+            sides_image.value = _svg(sides_figure)
+            sides_drawn["shown"] = shown
+        table.value = _table_html(evaluation, dataset, lang, EXPLORER_COLUMNS)
         recommendations.value = _recommendations_html(evaluation, dataset, lang)
-        chosen = evaluation.outsourced
-        summary.value = "<p>" + html.escape(t("decision_summary", lang, count=int(chosen.sum()),
-                                                total=len(evaluation),
-                                                value=i18n.eur(evaluation.net_benefit[chosen].sum(), lang))) + "</p>"
+        summary.value = _summary_html(evaluation, current, lang)
         dashboard.evaluation = evaluation
 
     inputs = widgets.HBox([
         _box(t("inputs", lang), [controls[k] for k in ("profile", "volume", "horizon_months", "salary_multiplier",
                                                        "fee_multiplier")] + [controls["risk_appetite"]]),
         _box(t("services_in_scope", lang), list(controls["services"].values()), width="28em"),
-        _box(t("clauses_adopted", lang), list(controls["clauses"].values()) + [best_button], width="28em"),
+        _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
+                                          for view in (box, required_views[clause])] + [best_button], width="28em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
     files = _scenario_file_row(lang)
-    body = [inputs, files.row, image, summary, recommendations, table]
-    dashboard = Dashboard(dataset, lang, controls, body, update, scenario)
+    body = [inputs, files.row, image, summary, recommendations, table, sides_image]
+    dashboard = Explorer(dataset, lang, controls, body, update, scenario, required_views)
     dashboard.figure, dashboard.table, dashboard.recommendations = image, table, recommendations
+    dashboard.summary, dashboard.risk_figure = summary, sides_image
     dashboard.evaluation, dashboard.scenario_files = None, files
     _connect_scenario_files(dashboard, files)
 
@@ -288,6 +470,40 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
     best_button.on_click(suggest)
     dashboard.refresh()
     return dashboard
+
+
+def _sides_figure(services: int):
+    """The explorer's figure for plots.inhouse_vs_outsourced: a fixed size for ``services`` rows, axes
+    placed by hand (room for the names at the left, the comparison in words at the right, the legend below)."""
+    height = SIDES_ROW_INCHES * services + SIDES_EXTRA_INCHES
+    figure = _figure(SIDES_WIDTH, height, layout=None)
+    bottom, top = 1.0 / height, 0.4 / height
+    return figure, figure.add_axes((0.19, bottom, 0.63, 1 - bottom - top))
+
+
+def _summary_html(evaluation, scenario, lang) -> str:
+    """The decision's net benefit, and both sides of its legal risk: the services to outsource
+    (or, when there are none, every service in scope) kept in house against outsourced."""
+    chosen = evaluation.outsourced
+    decision = t("decision_summary", lang, count=int(chosen.sum()), total=len(evaluation),
+                 value=i18n.eur(evaluation.net_benefit[chosen].sum(), lang))
+    rows = evaluation[chosen] if chosen.any() else evaluation
+    sides = t("summary_sides" if chosen.any() else "summary_sides_none", lang, months=scenario.horizon_months,
+              outsourced=i18n.eur(rows.outsourced_legal_loss.sum(), lang),
+              inhouse=i18n.eur(rows.inhouse_legal_loss.sum(), lang),
+              residual_risk=int(rows.residual_risk.max()), inhouse_risk=int(rows.inhouse_risk.max()))
+    return f"<p>{html.escape(decision)}<br>{html.escape(sides)}</p>"
+
+
+def _replaced_note(warning, dataset, lang) -> str:
+    """A ReplacedClauseWarning in words, in ``lang``: which clause of the file was replaced by which."""
+    names = {clause: i18n.name(dataset, "clauses", clause, lang) for clause in dataset.clauses.index}
+    for old, (new, message) in REPLACED_CLAUSES.items():
+        if str(warning.message) == message:
+            with contextlib.suppress(KeyError):
+                return t(f"scenario_replaced_{old}", lang, **names)
+            return t("scenario_clause_replaced", lang, new=names.get(new, new))
+    return str(warning.message)
 
 
 def _scenario_file_row(lang):
@@ -331,17 +547,26 @@ def _connect_scenario_files(dashboard, files):
     def load(_button):
         try:
             name = path()
-            loaded = Scenario.load(name)
+            with warnings.catch_warnings(record=True) as caught:  # an old file: say so on the page, not on stderr
+                warnings.simplefilter("always", ReplacedClauseWarning)
+                loaded = Scenario.load(name)
             loaded.check(dashboard.dataset)
         except (ValueError, OSError) as exc:
             return fail(exc)
+        notes = [_replaced_note(w, dashboard.dataset, lang) for w in caught
+                 if issubclass(w.category, ReplacedClauseWarning)]
+        for other in caught:  # any other warning goes on as it came
+            if not issubclass(other.category, ReplacedClauseWarning):
+                warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
         for key, control in dashboard.controls.items():
             value = getattr(loaded, key, None)
             if isinstance(value, (int, float)) and hasattr(control, "max"):
                 control.max, control.min = max(control.max, value), min(control.min, value)
         dashboard._scenario = loaded  # the fields without a control (management hours, ...) come from the file
         dashboard.set_scenario(loaded)
-        files.status.value = html.escape(t("scenario_loaded", lang, path=name))
+        files.status.value = html.escape(t("scenario_loaded", lang, path=name)) + "".join(
+            f'<div role="status" style="border-left:4px solid #0072B2;padding:2px 8px;background:#eef6fb;'
+            f'max-width:60em">{html.escape(note)}</div>' for note in dict.fromkeys(notes))
 
     files.save.on_click(save)
     files.load.on_click(load)
