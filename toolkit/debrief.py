@@ -3,10 +3,17 @@
 A teacher puts the students' saved scenarios (``scenario.json`` files, e.g. the
 ``exports/case_study/`` folders of notebook 05, renamed or in one sub-folder per student)
 in one folder. Every ``*.json`` below it is read; a malformed or foreign file is reported
-and skipped, never fatal.
+and skipped, never fatal. A file saved by an earlier version (a clause id since replaced,
+see ``toolkit.scenario.REPLACED_CLAUSES``) is read with the clause that replaced it, and
+the replacement is listed in ``notes``.
+
+Nothing here names a clause: the clauses the law requires come from ``requirements.csv``
+(through the model's ``clauses_applied``), and a supplier's request is any clause that
+raises a risk score in ``clause_effects.csv`` (the cap on the supplier's liability).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +21,7 @@ import pandas as pd
 
 from .data import Dataset
 from .model import evaluate
-from .scenario import Scenario
+from .scenario import ReplacedClauseWarning, Scenario
 
 __all__ = ["debrief", "Debrief"]
 
@@ -26,13 +33,19 @@ class Debrief:
     """The class's choices.
 
     students: one row per valid file (student = the file's path relative to the folder):
-        profile, risk_appetite, clauses, services_outsourced, decision_net_benefit.
+        profile, risk_appetite, clauses (as the student chose them), services_outsourced,
+        decision_net_benefit; both sides of the services outsourced (EUR over the student's
+        horizon): inhouse_legal_loss (had they been kept in house) and outsourced_legal_loss
+        (with the clauses in their contracts); contract_clauses (every clause in those
+        contracts, the ones the law requires included); supplier_requests (the clauses chosen
+        that the supplier asks for, raising the firm's risk for a lower fee).
     outsourced_share: per service, the share of students whose decision outsources it.
     clause_sets: how many students chose each clause set.
     spread: statistics of the decision's net benefit (count, mean, min, quartiles, max).
     outliers: students far from the rest (net benefit outside 1.5 x the interquartile range
         from the quartiles, or a 'critical' risk appetite), with the reason.
     skipped: (file, reason) for every file that could not be used.
+    notes: (file, message) for every file read with a clause of an earlier version replaced.
     """
 
     students: pd.DataFrame
@@ -41,6 +54,7 @@ class Debrief:
     spread: pd.Series
     outliers: pd.DataFrame
     skipped: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def report(self) -> str:
         lines = [f"Scenarios read: {len(self.students)}; skipped: {len(self.skipped)}", ""]
@@ -49,7 +63,16 @@ class Debrief:
                       (self.outsourced_share * 100).round(0).astype(int).astype(str).add(" %").to_string(), "",
                       "Clause sets chosen (students):", self.clause_sets.to_string(), "",
                       "Decision's net benefit (EUR):", self.spread.round(0).to_string(), ""]
+            sides = self.students[["inhouse_legal_loss", "outsourced_legal_loss"]].mean()
+            lines += ["Both sides of the services outsourced, class mean of the expected legal loss (EUR): "
+                      f"{sides.inhouse_legal_loss:,.0f} had they been kept in house, "
+                      f"{sides.outsourced_legal_loss:,.0f} outsourced with their clauses", ""]
+            requests = self.students.loc[self.students["supplier_requests"] != "(none)", "supplier_requests"]
+            lines += ["Accepted a supplier's request (a lower fee for more risk):",
+                      requests.to_string() if len(requests) else "(none)", ""]
             lines += ["Outliers to discuss:", self.outliers.to_string() if len(self.outliers) else "(none)", ""]
+        for path, message in self.notes:
+            lines.append(f"note {path}: {message}")
         for path, reason in self.skipped:
             lines.append(f"skipped {path}: {reason}")
         return "\n".join(lines)
@@ -60,26 +83,39 @@ def debrief(folder, dataset: Dataset) -> Debrief:
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"{folder}: not a folder; expected a folder of students' scenario .json files")
-    rows, skipped = [], []
+    effects = dataset.clause_effects
+    raising = effects[(effects.likelihood_steps < 0) | (effects.impact_steps < 0)]
+    supplier_requests = set(raising.index.get_level_values("clause_id"))
+    rows, skipped, notes = [], [], []
     for count, path in enumerate(sorted(folder.rglob("*.json"))):
         name = str(path.relative_to(folder))
         if count >= _MAX_FILES:
             skipped.append((name, f"more than {_MAX_FILES} files; the rest were not read"))
             break
         try:
-            scenario = Scenario.load(path)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ReplacedClauseWarning)
+                scenario = Scenario.load(path)
             evaluation = evaluate(dataset, scenario)
         except ValueError as exc:  # Scenario.load and evaluate raise ValueError for any bad content
             skipped.append((name, str(exc).replace(f"{path}: ", "")))
             continue
+        notes += [(name, str(w.message)) for w in caught if issubclass(w.category, ReplacedClauseWarning)]
         chosen = evaluation.outsourced
+        in_contracts = {clause for clauses in evaluation.clauses_applied[chosen] for clause in clauses}
         rows.append({"student": name, "profile": scenario.profile, "risk_appetite": scenario.risk_appetite,
                      "clauses": ", ".join(scenario.clauses) or "(none)",
                      "services_outsourced": ", ".join(evaluation.index[chosen]) or "(none)",
                      "decision_net_benefit": float(evaluation.net_benefit[chosen].sum()),
+                     "inhouse_legal_loss": float(evaluation.inhouse_legal_loss[chosen].sum()),
+                     "outsourced_legal_loss": float(evaluation.outsourced_legal_loss[chosen].sum()),
+                     "contract_clauses": ", ".join(c for c in dataset.clauses.index if c in in_contracts) or "(none)",
+                     "supplier_requests": ", ".join(c for c in scenario.clauses if c in supplier_requests)
+                     or "(none)",
                      "_chosen": set(evaluation.index[chosen])})
     students = pd.DataFrame(rows, columns=["student", "profile", "risk_appetite", "clauses", "services_outsourced",
-                                           "decision_net_benefit", "_chosen"]).set_index("student")
+                                           "decision_net_benefit", "inhouse_legal_loss", "outsourced_legal_loss",
+                                           "contract_clauses", "supplier_requests", "_chosen"]).set_index("student")
     services = list(dataset.services.index)
     if len(students):
         share = pd.Series({s: sum(s in chosen for chosen in students["_chosen"]) / len(students) for s in services},
@@ -91,7 +127,7 @@ def debrief(folder, dataset: Dataset) -> Debrief:
     spread = values.describe() if len(values) else pd.Series(dtype=float)
     outliers = _outliers(students)
     return Debrief(students.drop(columns="_chosen"), share.sort_values(ascending=False), clause_sets, spread,
-                   outliers, skipped)
+                   outliers, skipped, notes)
 
 
 def _outliers(students: pd.DataFrame) -> pd.DataFrame:
