@@ -1,4 +1,4 @@
-"""Command line: ``python -m toolkit evaluate|portfolio|validate|export``.
+"""Command line: ``python -m toolkit evaluate|portfolio|validate|export|debrief|doctor|link``.
 
 Bad data or a bad scenario prints one short error line naming the problem and exits
 with status 2 (no traceback).
@@ -13,6 +13,7 @@ import pandas as pd
 
 from .data import DataError, load_dataset
 from . import doctor
+from . import link as nbgitpuller_link
 from .export import ids_as_text
 from .i18n import LANGS
 from .model import evaluate, portfolio
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files (searched below too)")
     doctor.add_arguments(commands.add_parser(
         "doctor", help="check Python, the packages, the widget extension, data/ and notebooks/; exit 1 on a problem"))
+    nbgitpuller_link.add_arguments(commands.add_parser(
+        "link", help="print the nbgitpuller link that brings students' copies up to date on a JupyterHub "
+                     "(docs/deploy.md)"))
     return parser
 
 
@@ -58,6 +62,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "doctor":  # before loading data: the doctor reports bad data itself
         return doctor.run(args)
+    if args.command == "link":  # needs no data
+        return nbgitpuller_link.run(args)
     if args.command == "debrief":
         return _debrief(args)
     try:
