@@ -2,7 +2,8 @@
 #   make lab    create .venv, install the project, start JupyterLab on notebooks/
 #   make app    the same set-up, then the explorer dashboard alone with Voila (no code shown)
 #   make test   the same set-up with the test extras, then every test
-# Nothing is installed outside .venv.
+# Nothing is installed outside this folder: Python packages go to .venv, and the one npm package the
+# hub tests need (configurable-http-proxy) to node_modules/.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,8 +17,14 @@ PYTEST_ARGS ?=
 APP_NOTEBOOK := app/explorer.ipynb
 APP_PORT     ?= 8866
 APP_FLAGS    := --no-browser --Voila.ip=127.0.0.1
+# The hub tests (tests/test_hub.py) and benchmarks/hub_load.py run JupyterHub, whose proxy is the npm
+# package configurable-http-proxy: installed into node_modules/ here (git-ignored), never globally.
+# 4.6.x runs on Debian's Node.js 18 as on newer ones (5.x wants Node >= 20, and its commander >= 22).
+NPM       ?= npm
+CHP_VERSION := 4.6.3
+PROXY     := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test setup setup-test app notebooks docs instructor clean help
+.PHONY: lab test setup setup-test proxy app notebooks docs instructor clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
@@ -26,7 +33,8 @@ help:
 	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
 	@echo "make docs   - rewrite the generated parts of docs/model.md from the model and data/"
 	@echo "make instructor - write the instructor edition (solutions filled in) to instructor/en and instructor/it"
-	@echo "make clean  - remove .venv and caches"
+	@echo "make proxy  - install configurable-http-proxy (npm) into node_modules/ for the JupyterHub tests"
+	@echo "make clean  - remove .venv, node_modules and caches"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || \
@@ -45,6 +53,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
+
+# configurable-http-proxy for the hub tests, from the npm registry into ./node_modules (no package.json
+# or lock file is written; the version is pinned above and reinstalled when it changes). Without npm the
+# hub tests are skipped (and fail under CI=true, where .ci/run installs Debian's nodejs and npm).
+proxy:
+	@if [ -x $(PROXY) ] && [ "$$($(PROXY) --version 2>/dev/null)" = "$(CHP_VERSION)" ]; then :; \
+	elif command -v $(NPM) >/dev/null; then \
+	  echo "Installing configurable-http-proxy $(CHP_VERSION) into node_modules/ (npm)"; \
+	  $(NPM) install --prefix "$(CURDIR)" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+	    configurable-http-proxy@$(CHP_VERSION) && test -x $(PROXY); \
+	else echo "warning: npm not found, so the JupyterHub tests will be skipped (Debian/Ubuntu: sudo apt-get install nodejs npm)"; fi
 
 # Port: 8888, or when taken the next free one (JupyterLab's ServerApp.port_retries, default 50;
 # checked with 8888 held by another process: it logs "The port 8888 is already in use" and serves on 8889).
@@ -80,8 +99,8 @@ docs: $(VENV)/.installed
 instructor: $(VENV)/.installed
 	$(BIN)/python tools/build_notebooks.py --instructor instructor
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis build *.egg-info
