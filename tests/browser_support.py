@@ -53,7 +53,7 @@ WIDGET_VIEW = ".jp-OutputArea-output > .jupyter-widgets"
 
 # The explorer's controls, found by their (English) labels.
 HORIZON_LABEL = "Horizon (months)"
-CLAUSE_LABEL = "GDPR art. 28 data processing agreement"
+CLAUSE_LABEL = "Non-disclosure agreement"  # optional: the ones the law requires are ticked and locked
 # Where to drop the horizon handle, as fractions of the track: every move lands on a different value
 # (6..60 by 6: 54, 12, 42, 24, 60, 6, 36, 18, 48, ...).
 MOVE_FRACTIONS = [0.9, 0.1, 0.7, 0.3, 1.0, 0.0, 0.55, 0.2, 0.8]
@@ -495,3 +495,309 @@ def describe_moves(label: str, moves: list[Move]) -> str:
     lines.append(f"  median: src changed {src:.0f} ms, image loaded {load:.0f} ms "
                  f"({verdict} the {LATENCY_TARGET_MS} ms target)")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- JupyterHub
+# A real hub on loopback for tests/test_hub.py and benchmarks/hub_load.py: JupyterHub with the
+# repository's deploy/jupyterhub_config.py and a test overlay (DummyAuthenticator,
+# SimpleLocalProcessSpawner, temporary home folders), configurable-http-proxy from node_modules/
+# (`make test` installs it there with npm), every port on 127.0.0.1. Students go through it over HTTP
+# (the login form, the redirects to the default URL) and the REST and kernel APIs; no browser.
+
+HUB_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
+PROXY_BIN = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
+SPAWN_TIMEOUT = 120  # seconds, login -> the student's server answers
+STUDENT_PASSWORD = "any"  # DummyAuthenticator takes any password
+
+
+def proxy_executable() -> str | None:
+    """configurable-http-proxy: the project's node_modules/.bin (``make test`` installs it), else on PATH."""
+    if PROXY_BIN.is_file() and os.access(PROXY_BIN, os.X_OK):
+        return str(PROXY_BIN)
+    return shutil.which("configurable-http-proxy")
+
+
+def hub_missing_reason() -> str | None:
+    """Why a hub cannot be started here (None when it can)."""
+    for module in ("jupyterhub", "jupyterhub_idle_culler", "requests", "psutil"):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"Python package {module} is not installed (pip install -e '.[test]', or make setup-test)"
+    if proxy_executable() is None:
+        return ("configurable-http-proxy not found in node_modules/.bin nor on PATH: `make proxy` installs it "
+                "with npm (Debian: apt-get install nodejs npm)")
+    if shutil.which("git") is None:
+        return "git is not installed (deploy/start-student-server clones the lab with it)"
+    return None
+
+
+def _kill_processes_under(folder: Path) -> None:
+    """SIGKILL every process whose working directory is inside folder (student servers and kernels
+    left behind by a hub that died); Linux /proc, quiet elsewhere."""
+    folder = str(Path(folder).resolve())
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        with contextlib.suppress(OSError, ValueError):
+            if (os.readlink(cwd) + "/").startswith(folder + "/") and int(cwd.parent.name) != os.getpid():
+                os.kill(int(cwd.parent.name), signal.SIGKILL)
+
+
+@dataclass
+class Hub:
+    """A running hub (``jupyter_hub``): url ends with '/'; token: an admin service's API token."""
+    server: Server
+    url: str
+    token: str
+    homes: Path
+    workdir: Path
+    lab_root: Path  # the shared copy (SMM_LAB_ROOT)
+
+    @property
+    def log_path(self) -> Path:
+        return self.server.log_path
+
+    def log_tail(self, lines: int = 60) -> str:
+        return self.server.log_tail(lines)
+
+    def api(self, method: str, path: str, *, json=None, ok=(200, 201, 202, 204), timeout: float = 30):
+        """The hub's REST API (``/hub/api/<path>``) with the admin token; the decoded JSON (None if empty)."""
+        import requests
+
+        with requests.Session() as http:
+            http.trust_env = False  # loopback only, never a proxy from the environment
+            response = http.request(method, f"{self.url}hub/api/{path}", json=json, timeout=timeout,
+                                    headers={"Authorization": f"token {self.token}"})
+        if response.status_code not in ok:
+            raise AssertionError(f"{method} /hub/api/{path}: {response.status_code} {response.text[:300]}")
+        return response.json() if response.content else None
+
+    def user(self, name: str) -> dict:
+        return self.api("GET", f"users/{name}")
+
+    def server_state(self, name: str) -> str:
+        """'ready', 'pending' (starting or stopping) or 'stopped': the student's default server, as the hub sees it."""
+        model = self.user(name)
+        if model.get("pending"):
+            return "pending"
+        return "ready" if model.get("server") else "stopped"
+
+    def wait_for_state(self, name: str, state: str, timeout: float = SPAWN_TIMEOUT) -> float:
+        """Wait until the student's server is in state; the seconds it took."""
+        started = time.monotonic()
+        while (now := self.server_state(name)) != state:
+            if time.monotonic() - started > timeout:
+                raise AssertionError(f"{name}'s server still {now!r}, not {state!r}, after {timeout:.0f} s:\n"
+                                     f"{self.log_tail()}")
+            time.sleep(0.25)
+        return time.monotonic() - started
+
+    def home(self, name: str) -> Path:
+        return self.homes / name
+
+
+def hub_test_overlay(*, port: int, hub_port: int, proxy_api_port: int, workdir: Path, homes: Path, token: str,
+                     extra: str = "") -> str:
+    """The test overlay: the repository's config first, then only what a test machine needs instead of a
+    real server's (who logs in, how servers start, where homes are, loopback ports, files in workdir),
+    then ``extra`` (a test's short time-outs)."""
+    venv_bin = Path(sys.executable).parent
+    return f"""\
+# Test overlay written by tests/browser_support.py: the course's settings come from the repository's file.
+c = get_config()  # noqa
+load_subconfig({str(HUB_CONFIG)!r})
+
+# Who logs in and how servers start: any name and password, servers as local processes of this user.
+c.JupyterHub.authenticator_class = "dummy"
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {str(homes)!r} + "/{{username}}"
+# The repository's start script (this working tree's), running this environment's jupyterhub-singleuser.
+assert c.Spawner.cmd[0].endswith("/deploy/start-student-server"), c.Spawner.cmd
+c.Spawner.cmd = [{str(ROOT / "deploy" / "start-student-server")!r}, {str(venv_bin / "jupyterhub-singleuser")!r}]
+c.Spawner.ip = "127.0.0.1"
+{'c.Spawner.args.append("--allow-root")  # the tests run as root here: Jupyter refuses that unless told' if hasattr(os, "geteuid") and os.geteuid() == 0 else ""}
+
+# Loopback only: the public proxy, the proxy's API, the hub; students' servers get free ports on 127.0.0.1.
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}/"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.command = [{proxy_executable()!r}]
+c.ConfigurableHTTPProxy.pid_file = {str(workdir / "proxy.pid")!r}
+c.JupyterHub.db_url = "sqlite:///" + {str(workdir / "jupyterhub.sqlite")!r}
+c.JupyterHub.cookie_secret_file = {str(workdir / "cookie_secret")!r}
+c.JupyterHub.cleanup_servers = True
+
+# An admin service whose token the test uses for the REST API.
+c.JupyterHub.services.append({{"name": "test-admin", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{"name": "admin", "services": ["test-admin"]}})
+
+{extra}
+"""
+
+
+def shared_clone(destination: Path) -> Path:
+    """A git clone of this repository's last commit at destination: the hub's shared copy in the tests
+    (what /srv/smm-lab is on a server), which a test may commit to without touching the repository."""
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(destination)], check=True,
+                   timeout=60, stdin=subprocess.DEVNULL)
+    return destination
+
+
+@contextlib.contextmanager
+def jupyter_hub(extra_config: str = "", env: dict | None = None, cpus: set[int] | None = None):
+    """A real JupyterHub on 127.0.0.1 (free ports) with deploy/jupyterhub_config.py, the test overlay and
+    ``extra_config``; its shared copy of the lab (SMM_LAB_ROOT, ``hub.lab_root``) is a clone of this
+    repository's last commit in a temporary folder. Waits at most SERVER_START_TIMEOUT s for the hub to
+    answer through the proxy; on exit stops the hub (which stops the students' servers and the proxy),
+    then kills whatever is left (even when the test failed)."""
+    with tempfile.TemporaryDirectory(prefix="smm-hub-") as workdir:
+        work = Path(workdir)
+        homes = work / "home"
+        homes.mkdir()
+        lab_root = shared_clone(work / "srv" / "smm-lab")
+        port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
+        token = secrets.token_hex(32)
+        config = work / "jupyterhub_test_config.py"
+        config.write_text(hub_test_overlay(port=port, hub_port=hub_port, proxy_api_port=proxy_api_port,
+                                           workdir=work, homes=homes, token=token, extra=extra_config),
+                          encoding="utf-8")
+        command = [sys.executable, "-m", "jupyterhub", "-f", str(config)]
+        try:
+            with _serve("jupyterhub", command, port=port, workdir=work, cwd=work, cpus=cpus,
+                        env={"SMM_LAB_ROOT": str(lab_root), **(env or {})},
+                        ready=lambda s: _answers(f"{s.url}hub/api/")) as server:
+                yield Hub(server, server.url, token, homes, work, lab_root)
+        finally:
+            _kill_processes_under(work)
+
+
+# A kernel message (Jupyter messaging protocol 5.3) sent over the server's websocket as JSON.
+def _kernel_message(msg_type: str, content: dict, session: str) -> str:
+    import json
+    import uuid
+    from datetime import datetime, timezone
+
+    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "student",
+                                  "session": session, "date": datetime.now(timezone.utc).isoformat(),
+                                  "version": "5.3"},
+                       "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
+
+
+@dataclass
+class KernelRun:
+    """What a cell printed and returned in a kernel (``HubStudent.run``)."""
+    stdout: str = ""
+    stderr: str = ""
+    result: str = ""  # text/plain of the execute_result
+    error: str = ""  # "EName: value" when the cell raised
+    seconds: float = 0.0
+
+
+class HubStudent:
+    """One student going through the hub the way a browser would, without one: the login form and the
+    redirects (``log_in``), then their own server's REST API and a kernel through its websocket, with an
+    API token of their own (``token``, issued by the hub's admin API)."""
+
+    def __init__(self, hub: Hub, name: str):
+        import requests
+
+        self.hub, self.name = hub, name
+        self.http = requests.Session()
+        self.http.trust_env = False  # loopback only
+        self.base = f"{hub.url}user/{name}/"
+        self.token = ""
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- the browser's path
+    def log_in(self, timeout: float = SPAWN_TIMEOUT):
+        """Fill in the login form; the hub starts the server and the redirects end at the default URL.
+        Returns the last response (JupyterLab's page); AssertionError if the server fails or is too slow."""
+        hub_url = f"{self.hub.url}hub/"
+        self.http.get(f"{hub_url}login", timeout=30).raise_for_status()
+        response = self.http.post(f"{hub_url}login", timeout=timeout,
+                                  data={"username": self.name, "password": STUDENT_PASSWORD,
+                                        "_xsrf": self.http.cookies.get("_xsrf", path="/hub/") or ""})
+        deadline = time.monotonic() + timeout
+        # A spawn slower than the hub's slow_spawn_timeout (10 s) ends on the spawn-pending page, which a
+        # browser reloads (its script waits for the progress events): reload it until it leads to the server.
+        while not (response.status_code == 200 and response.url.startswith(self.base)):
+            if "spawn-pending" not in response.url and not response.url.startswith(hub_url):
+                raise AssertionError(f"{self.name}: login ended at {response.url} ({response.status_code})")
+            if self.hub.server_state(self.name) == "stopped" and "spawn-pending" in response.url:
+                raise AssertionError(f"{self.name}'s server failed to start:\n{self.hub.log_tail()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name}'s server not ready {timeout:.0f} s after login:\n"
+                                     f"{self.hub.log_tail()}")
+            time.sleep(0.25)
+            response = self.http.get(f"{hub_url}spawn-pending/{self.name}", timeout=timeout)
+        return response
+
+    def get_token(self) -> str:
+        """An API token for this student (the hub's admin API issues it): their own permissions."""
+        self.token = self.hub.api("POST", f"users/{self.name}/tokens",
+                                  json={"note": "test", "expires_in": 3600})["token"]
+        return self.token
+
+    # -- the student's own server
+    def api(self, method: str, path: str, *, json=None, ok=(200, 201, 204), timeout: float = 60, token=None):
+        """The student's server's REST API (``/user/<name>/api/<path>``) with their token (or ``token``)."""
+        response = self.http.request(method, f"{self.base}api/{path}", json=json, timeout=timeout,
+                                     headers={"Authorization": f"token {token or self.token}"},
+                                     allow_redirects=False)
+        if response.status_code not in ok:
+            raise AssertionError(f"{self.name}: {method} {self.base}api/{path}: {response.status_code} "
+                                 f"{response.text[:300]}")
+        return response.json() if response.content else None
+
+    def open_notebook(self, path: str) -> dict:
+        """What JupyterLab does when a notebook opens: a session (and its kernel) for the file; the session model."""
+        return self.api("POST", "sessions", json={"path": path, "name": Path(path).name, "type": "notebook",
+                                                  "kernel": {"name": "python3"}})
+
+    def run(self, kernel_id: str, code: str, timeout: float = 120) -> KernelRun:
+        """Run code in the kernel through the server's websocket (/api/kernels/<id>/channels), as a
+        notebook's cell does; what it printed and returned."""
+        import asyncio
+
+        return asyncio.run(asyncio.wait_for(self._run(kernel_id, code), timeout))
+
+    async def _run(self, kernel_id: str, code: str) -> KernelRun:
+        import json
+        import uuid
+
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        started = time.perf_counter()
+        url = f"ws{self.base[4:]}api/kernels/{kernel_id}/channels"
+        connection = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}))
+        try:
+            request = _kernel_message("execute_request", {
+                "code": code, "silent": False, "store_history": False, "user_expressions": {},
+                "allow_stdin": False, "stop_on_error": True}, session=uuid.uuid4().hex)
+            msg_id = json.loads(request)["header"]["msg_id"]
+            await connection.write_message(request)
+            run, idle, replied = KernelRun(), False, False
+            while not (idle and replied):
+                text = await connection.read_message()
+                if text is None:
+                    raise ConnectionError(f"{self.name}: the kernel's websocket closed before the cell finished")
+                message = json.loads(text)
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind == "stream":
+                    setattr(run, content["name"], getattr(run, content["name"]) + content["text"])
+                elif kind == "execute_result":
+                    run.result = content["data"].get("text/plain", "")
+                elif kind == "error":
+                    run.error = f"{content['ename']}: {content['evalue']}"
+                elif kind == "status" and content["execution_state"] == "idle":
+                    idle = True
+                elif kind == "execute_reply":
+                    replied = True
+            run.seconds = time.perf_counter() - started
+            return run
+        finally:
+            connection.close()
