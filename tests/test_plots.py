@@ -224,11 +224,12 @@ def test_savings_vs_risk_points_markers_and_legend(bundle):
     # every point numbered, and a key names the numbers with the services' names (never their ids)
     numbers = [str(n) for n in range(1, len(evaluation) + 1)]
     assert set(numbers) <= set(texts(ax))
-    [key] = [text for text in texts(ax) if text.startswith("1  ")]
-    flat = " ".join(key.split())
+    [column] = [text for text in texts(ax) if text.startswith("1\n")]  # the key's numbers, beside the names
+    key = "\n".join(plots._labels(evaluation.index, "services", bundle.data, "en", width=36))
+    assert key in texts(ax) and "_" not in key  # names: ids such as direct_marketing never show
+    rows = dict(zip(column.split("\n"), key.split("\n")))  # a number on the first line of its name
     for number_, service in zip(numbers, evaluation.index):
-        assert f"{number_} {name(bundle.data, 'services', service, 'en')}" in flat
-    assert "_" not in key  # ids such as direct_marketing never show
+        assert name(bundle.data, "services", service, "en").startswith(rows[number_])
 
 
 @pytest.mark.parametrize("appetite, limit", [("low", 4), ("medium", 9), ("high", 16), ("critical", 25)])

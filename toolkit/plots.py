@@ -216,9 +216,12 @@ def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", *, datase
     for number_, (_, row) in enumerate(evaluation.iterrows(), start=1):
         ax.annotate(str(number_), (row["residual_risk"], row["savings"]), xytext=(5, 3),
                     textcoords="offset points", fontsize="x-small", fontweight="bold")
+    # The key: numbers and names in two columns of lines (spaces would collapse in an SVG).
     names = _labels(evaluation.index, "services", dataset, lang, width=36)
-    key = "\n".join(f"{n}  {label}".replace("\n", "\n     ") for n, label in enumerate(names, start=1))
-    ax.text(1.03, 0.0, key, transform=ax.transAxes, ha="left", va="bottom", fontsize="small", linespacing=1.25)
+    numbers = "\n".join(f"{n}" + "\n" * label.count("\n") for n, label in enumerate(names, start=1))
+    for text, offset in ((numbers, 0), ("\n".join(names), 14)):
+        ax.annotate(text, (1.03, 0.0), xycoords="axes fraction", xytext=(offset, 0), textcoords="offset points",
+                    ha="left", va="bottom", fontsize="small", linespacing=1.25)
     line = ax.axvline(limit, color=EDGE, linestyle="--", linewidth=1,
                       label=t("plot_appetite_line", lang, band=t(appetite, lang), score=limit))
     ax.axhline(0, color=EDGE, linewidth=0.8)
