@@ -187,7 +187,7 @@ def test_the_tooltip_speaks_italian(data):
     assert i18n.name(data, "services", "blog", "it") in tooltip
     assert "CGUE C-210/16" in italian.locked["dpa_art28"] and "CJEU" not in italian.locked["dpa_art28"]
     box = italian.controls["clauses"]["dpa_art28"]
-    assert box.disabled and box.description.endswith("(imposta dalla legge)")
+    assert box.disabled and box.description.endswith("imposta dalla legge")
 
 
 def test_unticking_every_service_that_needs_a_clause_unlocks_it(explorer, data):

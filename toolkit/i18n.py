@@ -177,7 +177,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "legale attesa {outsourced} con le clausole, contro {inhouse} tenendoli in azienda; "
                                  "punteggio di rischio peggiore {residual_risk} esternalizzando, contro "
                                  "{inhouse_risk} in azienda."},
-    "required_label": {"en": "{clause} (required by law)", "it": "{clause} (imposta dalla legge)"},
+    "required_label": {"en": "{clause} \u2014 required by law", "it": "{clause} \u2014 imposta dalla legge"},
     "required_tooltip": {"en": "Required by law to outsource the services below, so it is in their contracts and "
                                "stays ticked; untick those services to choose it yourself.",
                          "it": "Imposta dalla legge per esternalizzare i servizi qui sotto: è nei loro contratti e "

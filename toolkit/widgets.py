@@ -197,10 +197,13 @@ class Explorer(Dashboard):
 def _locked_clause_html(label: str, tooltip: str) -> str:
     """A ticked, disabled box and its label, the tooltip on the whole line (the browser shows a title's
     line breaks)."""
+    # Laid out as ipywidgets lays out a Checkbox (the inline height, the box 8px before the text); a long
+    # label wraps onto a second line instead of being cut.
     return (f'<label class="smm-required-clause" title="{html.escape(tooltip)}" style="display:flex;'
-            f'align-items:center;gap:4px;cursor:help;line-height:var(--jp-widgets-inline-height, 28px);'
-            f'font-size:var(--jp-widgets-font-size, 13px)"><input type="checkbox" checked disabled> '
-            f'<span>{html.escape(label)}</span></label>')
+            f'align-items:center;min-height:var(--jp-widgets-inline-height, 28px);cursor:help;'
+            f'font-size:var(--jp-widgets-font-size, 13px)"><input type="checkbox" checked disabled '
+            f'style="margin:0 8px 0 0;flex-shrink:0"><span style="line-height:1.3;min-width:0">'
+            f'{html.escape(label)}</span></label>')
 
 
 def _required_clauses(dataset, services, lang: str = "en") -> dict:
@@ -375,7 +378,8 @@ def _table_html(evaluation, dataset, lang, columns) -> str:
         header += f"<tr>{''.join(sub)}</tr>"
     return (f'<table class="smm-table" style="border-collapse:collapse;font-size:0.9em">'
             f"<thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
-            "<style>.smm-table td,.smm-table th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
+            "<style>.smm-table td,.smm-table th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right;"
+            "line-height:1.35}"
             ".smm-table td:first-child,.smm-table th:first-child{text-align:left}"
             ".smm-table th.smm-group{text-align:center;border-left:1px solid #bbb}"
             ".smm-table .smm-start{border-left:1px solid #bbb}</style>")
@@ -449,7 +453,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
                                                        "fee_multiplier")] + [controls["risk_appetite"]]),
         _box(t("services_in_scope", lang), list(controls["services"].values()), width="28em"),
         _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
-                                          for view in (box, required_views[clause])] + [best_button], width="28em"),
+                                          for view in (box, required_views[clause])] + [best_button], width="34em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
     files = _scenario_file_row(lang)
     body = [inputs, files.row, image, summary, recommendations, table, sides_image]
@@ -478,7 +482,7 @@ def _sides_figure(services: int):
     height = SIDES_ROW_INCHES * services + SIDES_EXTRA_INCHES
     figure = _figure(SIDES_WIDTH, height, layout=None)
     bottom, top = 1.0 / height, 0.4 / height
-    return figure, figure.add_axes((0.19, bottom, 0.63, 1 - bottom - top))
+    return figure, figure.add_axes((0.2, bottom, 0.62, 1 - bottom - top))
 
 
 def _summary_html(evaluation, scenario, lang) -> str:
