@@ -2,7 +2,9 @@
 
 Controls are moved with the mouse (the horizon slider's handle is dragged, a clause box is clicked) and
 the chart and recommendations must change; no page may show a widget error or a traceback. Voila must
-show the dashboard without its code. Each slider move is timed (release -> new chart) and printed; the
+show the dashboard without its code. The clauses the law requires show ticked and locked, with the reason
+and the legal basis in their tooltip (the title the browser shows), and unticking every service that needs
+one unlocks it. Each slider move is timed (release -> new chart) and printed; the
 figures are not asserted here (see benchmarks/browser_latency.py).
 
 Needs Debian's Chromium (/usr/bin/chromium, or $CHROMIUM): skipped without it, failed when CI=true.
@@ -18,11 +20,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser_support as support  # noqa: E402
 
+SHOTS = support.SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(p.name for p in support.NOTEBOOKS.glob("*.ipynb"))
 EXPLORER_NOTEBOOK = "03_tradeoff_explorer.ipynb"
 TIMED_MOVES = 5
+LOCKED_CLAUSE = "dpa_art28"  # required by law for most services (the GDPR art. 28 contract)
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +72,70 @@ def assert_clean(page, where):
     assert not problems, f"{where}:\n" + "\n".join(problems)
 
 
+def locked_clause(page, label):
+    """The page's locked clause: a ticked, disabled box in a label whose title is the tooltip."""
+    return page.locator("label.smm-required-clause", has_text=label)
+
+
+def check_locked_clause(page, where):
+    """The GDPR art. 28 contract is ticked and locked, its tooltip says why and on which articles."""
+    import toolkit
+
+    data = toolkit.load_dataset()
+    name = data.clauses.loc[LOCKED_CLAUSE, "name_en"]
+    label = locked_clause(page, name)
+    label.wait_for(state="visible")
+    box = label.locator("input[type=checkbox]")
+    assert box.is_checked() and box.is_disabled(), f"{where}: {name} is not ticked and locked"
+    assert "required by law" in (label.text_content() or "")
+    title = label.get_attribute("title") or ""
+    assert title.startswith("Required by law") and "GDPR art. 28(3)" in title and "Blog management" in title, title
+    # the widget's own box, clickable, is hidden while the clause is locked
+    assert not page.locator(".widget-checkbox", has_text=name).is_visible()
+    label.scroll_into_view_if_needed()
+    label.hover()  # a real browser shows the title as a tooltip (not captured by a screenshot)
+    return data, name
+
+
+def unlock_by_unticking_services(page, data, name, where):
+    """Untick with the mouse every service in scope that needs the clause: its box comes back, unticked."""
+    needing = [service for service, clause in data.requirements.index if clause == LOCKED_CLAUSE]
+    for service in needing:
+        box = page.locator(".widget-checkbox", has_text=data.services.loc[service, "name_en"]).locator("input")
+        box.click()
+    widget_box = page.locator(".widget-checkbox", has_text=name).locator("input[type=checkbox]")
+    widget_box.wait_for(state="visible")
+    assert not widget_box.is_checked() and widget_box.is_enabled(), f"{where}: {name} still locked"
+    assert not locked_clause(page, name).is_visible()
+    return support.screenshot(page, f"{where}-explorer-5-unlocked")
+
+
+def both_sides(page, where, shots):
+    """The table's in-house and outsourced columns and the chart comparing the two sides are shown."""
+    table = page.locator("table.smm-table").first
+    header = table.locator("thead").text_content() or ""
+    for words in ("Expected legal loss (EUR)", "Risk score, worst legal area (0-25)", "In house", "Outsourced",
+                  "Added by outsourcing"):
+        assert words in header, f"{where}: the table's heading lacks {words!r}"
+    shots.append(SHOTS / f"{where}-explorer-1-table.png")
+    table.screenshot(path=str(shots[-1]))
+    chart = page.locator("img.widget-image").nth(1)  # below the table: the risk in house against outsourced
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    shots.append(SHOTS / f"{where}-explorer-1-risk-sides.png")
+    chart.screenshot(path=str(shots[-1]))
+
+
 def exercise_explorer(page, where):
     """Click a clause and drag the horizon slider with the mouse; the outputs must follow. Returns timed moves."""
     explorer = support.Explorer(page)
     explorer.wait_ready()
+    data, locked_name = check_locked_clause(page, where)
     shots = [support.screenshot(page, f"{where}-explorer-1-start")]
+    inputs = page.locator(".widget-hbox", has=page.locator("label.smm-required-clause")).first
+    shots.append(SHOTS / f"{where}-explorer-1-clauses.png")
+    inputs.screenshot(path=str(shots[-1]))
+    both_sides(page, where, shots)
 
     recommendations, chart = explorer.recommendations.text_content(), explorer.chart_src()
     clause = explorer.clause()
@@ -90,6 +154,7 @@ def exercise_explorer(page, where):
     moves = [support.timed_slider_move(explorer, fraction)  # each asserts that the chart changed
              for fraction in support.MOVE_FRACTIONS[1:TIMED_MOVES + 1]]
     assert len({move.after for move in moves}) > 1
+    shots.append(unlock_by_unticking_services(page, data, locked_name, where))
     assert_clean(page, where)
     print(f"\nscreenshots: {', '.join(str(s) for s in shots)}")
     print(support.describe_moves(f"{where} latency", moves))
@@ -120,6 +185,31 @@ def test_explorer_in_jupyterlab_follows_the_mouse(page, lab):
             support.open_in_lab(page, lab, EXPLORER_NOTEBOOK)
             support.run_all_in_lab(page)
             exercise_explorer(page, "lab")
+    finally:
+        support.shut_down_lab_kernels(lab)
+
+
+def test_italian_explorer_locks_the_required_clauses_in_italian(page, lab):
+    """The Italian notebook's dashboard: the locked clauses say so in Italian, and so does their tooltip."""
+    import toolkit
+
+    data = toolkit.load_dataset()
+    try:
+        with diagnostics(page, lab, "lab-it-explorer"):
+            support.open_in_lab(page, lab, f"it/{EXPLORER_NOTEBOOK}")
+            support.run_all_in_lab(page)
+            support.Explorer(page).chart.wait_for(state="visible")
+            label = locked_clause(page, data.clauses.loc[LOCKED_CLAUSE, "name_it"])
+            label.wait_for(state="visible")
+            assert "imposta dalla legge" in (label.text_content() or "")
+            title = label.get_attribute("title") or ""
+            assert title.startswith("Imposta dalla legge") and "art. 28(3)" in title, title
+            assert "Gestione dei blog" in title and "artt." in title and "arts." not in title, title
+            assert_clean(page, "JupyterLab, it/" + EXPLORER_NOTEBOOK)
+            inputs = page.locator(".widget-hbox", has=page.locator("label.smm-required-clause")).first
+            path = SHOTS / "lab-it-explorer-clauses.png"
+            inputs.screenshot(path=str(path))
+            print(f"\nscreenshot: {path}")
     finally:
         support.shut_down_lab_kernels(lab)
 
