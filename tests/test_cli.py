@@ -89,9 +89,14 @@ def test_evaluate_csv_matches_evaluate(runs, dataset):
     assert len(table) == 9 and set(table.index) == SERVICE_IDS
     expected = evaluate(dataset, Scenario())
     assert list(table.columns) == list(expected.columns)
-    for column in ("inhouse_cost", "outsourced_cost", "savings", "expected_legal_loss", "net_benefit"):
+    for column in ("inhouse_cost", "outsourced_cost", "savings", "inhouse_legal_loss", "outsourced_legal_loss",
+                   "expected_legal_loss", "net_benefit", "inhouse_risk", "residual_risk"):
         assert table[column].to_dict() == pytest.approx(expected[column].to_dict(), rel=1e-9), column
     assert table.recommendation.to_dict() == expected.recommendation.to_dict()
+    # the clauses in each contract, the ones the law requires included, joined as text
+    assert table.clauses_applied.fillna("").to_dict() == {service: ", ".join(ids) for service, ids in
+                                                          expected.clauses_applied.items()}
+    assert "dpa_art28" in table.loc["blog", "clauses_applied"]
 
 
 def test_evaluate_json_parses(runs):

@@ -214,6 +214,30 @@ def test_checklist_lists_each_protecting_clause_with_its_areas_and_provision(dat
     assert checklist(dataset, scenario, lang="it").startswith("# Checklist del contratto")
 
 
+def test_checklist_marks_the_clauses_the_law_requires_and_who_asks_for_the_others(dataset):
+    from toolkit.export import checklist
+
+    scenario = Scenario(clauses=("supplier_liability_cap", "trademark_licence"))
+    table = toolkit.evaluate(dataset, scenario)
+    assert table.loc["blog", "outsourced"] and table.loc["content", "outsourced"]
+    text = checklist(dataset, scenario)
+    blog = text.split("### Blog management")[1].split("###")[0]
+    rows = {line.split(" | ")[1]: line for line in blog.splitlines() if line.startswith("| ☐ | ")}
+    # requirements.csv: blog needs the DPA ('always') and the IP assignment; the cap is the supplier's ask
+    assert rows["GDPR art. 28 data processing agreement"].endswith("**required by law** (GDPR art. 28(1), 28(3)) |")
+    assert "**required by law**" in rows["IP assignment and originality warranty"]
+    assert "the supplier's request" in rows["Cap on the supplier's liability (the supplier's request)"]
+    assert "(4 → 6)" in rows["Cap on the supplier's liability (the supplier's request)"], "the cap raises the risk"
+    content = text.split("### Content")[1].split("###")[0]
+    assert "**required by law** for the usual scope of the job (GDPR art. 28(1), 28(3))" in content  # 'usually'
+    assert "the firm's request" in next(line for line in content.splitlines() if "Trademark licence" in line)
+    # the data cite the law as English does ('arts.', 'EUTMR'); the Italian checklist as Italian does
+    italian = checklist(dataset, scenario, lang="it")
+    assert "**imposta dalla legge** (LdA artt. 107, 110)" in italian
+    assert "RMUE art. 25(2); CPI artt. 20, 22, 118(6)" in italian
+    assert "arts." not in italian and "EUTMR" not in italian
+
+
 def test_with_profile_takes_its_limits_from_the_data_package(dataset, monkeypatch):
     """The ranges are those of datapackage.json, not a copy: tighten one there and with_profile follows."""
     descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
