@@ -389,13 +389,28 @@ def test_tornado_bars_run_from_the_base_to_each_case(results):
         plots.tornado(table, ax=Figure().add_subplot(), service="nope")
 
 
-def test_uncertainty_bands_say_the_probability_and_the_appetite(results, data):
+def test_uncertainty_bands_say_the_probability(results, data):
     simulation = results["simulation"]
     ax = plots.uncertainty_bands(simulation, ax=Figure().add_subplot(), dataset=data)
     texts = [text.get_text() for text in ax.texts]
-    assert sum(t("risk_above_appetite", "en") in text for text in texts) == (~simulation.summary.within_appetite).sum()
     best = simulation.summary.probability_outsource.max()
     assert t("plot_probability_value", "en", value=f"{100 * best:.0f}%") in texts
+
+
+@pytest.mark.xfail(strict=True, reason="plots.uncertainty_bands writes '0%: risk above appetite' for every service "
+                   "whose band is above the appetite (within_appetite), also where the outsourced risk is no worse "
+                   "than in house and outsourcing does win in some futures (the default: reputation); "
+                   "Simulation.summary has no column for that rule yet (toolkit/whatif.py, toolkit/plots.py)")
+def test_uncertainty_bands_say_risk_above_appetite_only_where_it_blocks_outsourcing(results, data):
+    simulation = results["simulation"]
+    evaluation = evaluate(data, simulation.scenario)
+    blocked = ~(evaluation.within_appetite | (evaluation.residual_risk <= evaluation.inhouse_risk))
+    assert (simulation.summary.probability_outsource[blocked] == 0).all()
+    assert (simulation.summary.probability_outsource[~blocked & ~evaluation.within_appetite] > 0).any(), \
+        "the scenario has a service above the appetite that may still be outsourced"
+    ax = plots.uncertainty_bands(simulation, ax=Figure().add_subplot(), dataset=data)
+    texts = [text.get_text() for text in ax.texts]
+    assert sum(t("risk_above_appetite", "en") in text for text in texts) == blocked.sum()
 
 
 def test_decision_histogram_sums_to_100_percent(results):
