@@ -397,10 +397,6 @@ def test_uncertainty_bands_say_the_probability(results, data):
     assert t("plot_probability_value", "en", value=f"{100 * best:.0f}%") in texts
 
 
-@pytest.mark.xfail(strict=True, reason="plots.uncertainty_bands writes '0%: risk above appetite' for every service "
-                   "whose band is above the appetite (within_appetite), also where the outsourced risk is no worse "
-                   "than in house and outsourcing does win in some futures (the default: reputation); "
-                   "Simulation.summary has no column for that rule yet (toolkit/whatif.py, toolkit/plots.py)")
 def test_uncertainty_bands_say_risk_above_appetite_only_where_it_blocks_outsourcing(results, data):
     simulation = results["simulation"]
     evaluation = evaluate(data, simulation.scenario)

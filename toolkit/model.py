@@ -175,7 +175,8 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
     ``outsourced_cost``, ``savings``, ``inherent_risk`` and ``residual_risk`` (0-25, the
     worst legal area when outsourced, before and after the clauses), ``inhouse_risk`` (0-25,
     the worst legal area when kept in house), ``risk_band`` (of the residual risk),
-    ``within_appetite`` (the residual risk's band is within the appetite),
+    ``within_appetite`` (the residual risk's band is within the appetite), ``risk_acceptable``
+    (the risk test of the recommendation: within the appetite, or no higher than in house),
     ``inherent_legal_loss`` (outsourced with no clauses), ``inhouse_legal_loss`` and
     ``outsourced_legal_loss`` (the expected loss on each side, after the clauses),
     ``expected_legal_loss`` (= outsourced - in house: the loss outsourcing adds; negative
@@ -184,7 +185,7 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
     every consumer reads the decision here), ``recommendation``, ``reason`` (a short code:
     ``risk_above_appetite``, ``not_worth_it`` or ``worth_it``), ``clauses_applied`` (a tuple
     of the ids of the clauses in the service's contract: the adopted ones that act on its
-    risks and the ones the law requires, in the order of clauses.csv; empty if none).
+    risks and the ones the law requires, in alphabetical order; empty if none).
     The formulas are in this module's docstring (``toolkit.model.__doc__``).
     """
     scenario = scenario or Scenario()
@@ -210,6 +211,7 @@ def evaluate(dataset: Dataset, scenario: Scenario | None = None) -> pd.DataFrame
         "inhouse_risk": result["inhouse_risk"],
         "risk_band": [RISK_BANDS[r] for r in result["band_rank"]],
         "within_appetite": result["within"],
+        "risk_acceptable": result["acceptable"],
         "inherent_legal_loss": result["inherent_area_loss"].sum(axis=1),
         "inhouse_legal_loss": result["inhouse_loss"],
         "outsourced_legal_loss": result["outsourced_loss"],
@@ -275,7 +277,8 @@ def best_clause_set(dataset: Dataset, scenario: Scenario | None = None) -> tuple
 
     Every subset of the optional clauses is tried (those that no service in scope requires: the
     required ones are in every contract anyway); the scenario's own ``clauses`` field is
-    ignored. Ties go to the smaller set, then to the first in the order of clauses.csv.
+    ignored. Ties go to the smaller set, then to the first in the order of clauses.csv; the set is
+    returned in alphabetical order.
     """
     scenario = scenario or Scenario()
     inp = _prepare(dataset, scenario)

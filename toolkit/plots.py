@@ -614,7 +614,7 @@ def uncertainty_bands(simulation, ax=None, lang="en", dataset=None):
             fontsize="small", fontweight="bold")
     for k, (_, row) in enumerate(summary.iterrows()):
         text = t("plot_probability_value", lang, value=_percent(row["probability_outsource"], lang))
-        if not row["within_appetite"]:
+        if not row["risk_acceptable"]:  # the appetite blocks outsourcing in every future
             text = f"{_percent(0, lang)}: {t('risk_above_appetite', lang)}"
         ax.text(1.02, k, text, transform=right, ha="left", va="center", fontsize="small")
     _services_axis(ax, _labels(summary.index, "services", dataset, lang))

@@ -32,9 +32,10 @@ class Simulation:
     """The result of :func:`simulate`.
 
     summary: one row per service in scope: ``deterministic`` (net benefit of
-    :func:`evaluate`, EUR), ``outsourced``, ``recommendation`` and ``within_appetite`` (of the evaluation),
-    ``probability_outsource`` (share of draws in which the net benefit is positive and the
-    risk within appetite: the probability that outsourcing beats keeping it in house),
+    :func:`evaluate`, EUR), ``outsourced``, ``recommendation``, ``within_appetite`` and
+    ``risk_acceptable`` (of the evaluation), ``probability_outsource`` (share of draws in which
+    the net benefit is positive and the risk passes the appetite test: the probability that
+    outsourcing beats keeping it in house),
     ``probability_positive`` (share with a positive net benefit), ``mean`` and ``p5``,
     ``p25``, ``p50``, ``p75``, ``p95`` (percentiles of the net benefit, EUR).
     net_benefit: the raw draws, draws x services (EUR over the horizon).
@@ -90,6 +91,7 @@ def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10
         "outsourced": evaluation["outsourced"],
         "recommendation": evaluation["recommendation"],
         "within_appetite": evaluation["within_appetite"],
+        "risk_acceptable": evaluation["risk_acceptable"],
         "probability_outsource": outsource.mean(axis=0),
         "probability_positive": (net > 0).mean(axis=0),
         "mean": net.mean(axis=0),
