@@ -48,10 +48,10 @@ c.Spawner.environment = {
 c.Spawner.default_url = f"/lab/tree/{STUDENT_FOLDER}/notebooks/00_start_here.ipynb"
 
 # ---------------------------------------------------------------- 4. limits per student
-# Measured through this hub (docs/deploy.md, "Through JupyterHub"): a student's server with one
-# notebook's kernel takes about 0.3 GiB (server ~0.11 GiB + kernel ~0.2 GiB), each more open notebook
-# ~0.2 GiB. 1 GiB lets a student keep four notebooks running; the kernel that goes over is restarted,
-# not the server. One core per student: a kernel is single-threaded for this lab's work.
+# Measured through this hub (docs/deploy.md, "Through JupyterHub: login to notebook 00"): a student's
+# server takes 154 MiB and notebook 00's kernel 170 MiB (RSS), each more running notebook 170-210 MiB.
+# 1 GiB lets a student keep four notebooks running; the kernel that goes over is restarted, not the
+# server. One core per student: a kernel does this lab's work on one core.
 # Enforced by spawners that support limits (TLJH's systemd spawner, DockerSpawner, KubeSpawner);
 # LocalProcessSpawner only passes them on as MEM_LIMIT and CPU_LIMIT.
 c.Spawner.mem_limit = "1G"
@@ -62,8 +62,9 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=1200",
     "--MappingKernelManager.cull_interval=120",
 ]
-# Starting 30 servers at once on 2 cores took up to ~40 s (the benchmark): wait longer than
-# JupyterHub's default 60 s before giving up on a start, so a whole class can arrive together.
+# Logging in costs about 6 s of CPU per student (server start and notebook 00): 30 students arriving
+# within a minute on 2 cores waited up to 49 s for their page. Wait longer than JupyterHub's default
+# 60 s before giving up on a start, so that a whole class can arrive together on a smaller server.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120
 
