@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 import toolkit  # noqa: E402
 from toolkit import Scenario  # noqa: E402
 from toolkit.cli import main  # noqa: E402
-from toolkit.export import REPORT_SHEETS, export_report, ids_as_text, report_tables  # noqa: E402
+from toolkit.export import REPORT_SHEETS, export_report, report_tables  # noqa: E402
 from toolkit.i18n import t  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,17 +57,37 @@ def test_workbook_read_back_equals_the_tables(exported, data):
     book = read_workbook(out / "report.xlsx")
     assert list(book) == list(REPORT_SHEETS), "one sheet per table, in order"
     expected = report_tables(data, SCENARIO, draws=DRAWS, seed=3)
-    for name in REPORT_SHEETS:  # Excel keeps 15 significant digits: equal to 12 of them
-        pd.testing.assert_frame_equal(book[name], expected[name], check_dtype=False, rtol=1e-12, obj=name)
-    # and the tables are the model's own
-    evaluation = book["evaluation"].set_index("service_id")
+    pd.testing.assert_frame_equal(book["scenario"], expected["scenario"], obj="scenario")
+    # the other sheets are for reading in Excel: names, words and headers in the language, euros to the cent
+    evaluation = book["evaluation"].set_index(t("service", "en"))
     model = toolkit.evaluate(data, SCENARIO)
-    assert list(evaluation.columns) == list(model.columns)
-    assert evaluation.net_benefit.to_numpy() == pytest.approx(model.net_benefit.to_numpy(), rel=1e-12)
-    assert (evaluation.recommendation == model.recommendation).all()
-    uncertainty = book["uncertainty"].set_index("service_id")
+    assert list(evaluation.index) == list(data.services.name_en.loc[model.index])
+    assert evaluation[t("net_benefit", "en")].to_numpy() == pytest.approx(model.net_benefit.round(2).to_numpy())
+    assert list(evaluation[t("recommendation", "en")]) == [t(r, "en") for r in model.recommendation]
+    uncertainty = book["uncertainty"].set_index(t("service", "en"))
     simulation = toolkit.simulate(data, SCENARIO, draws=DRAWS, seed=3)
-    assert uncertainty.p50.to_numpy() == pytest.approx(simulation.summary.p50.to_numpy(), rel=1e-12)
+    assert uncertainty[t("p50", "en")].to_numpy() == pytest.approx(simulation.summary.p50.round(2).to_numpy())
+    for name in ("evaluation", "breakdown", "sensitivity", "uncertainty"):
+        ids = set(data.services.index) | set(data.clauses.index) | {"keep_in_house", "outsource_with_clauses"}
+        cells = {str(v) for v in book[name].to_numpy().ravel()} | set(book[name].columns)
+        assert not cells & ids, f"{name}: ids shown: {cells & ids}"
+
+
+def test_workbook_opens_right_in_excel(exported):
+    from openpyxl import load_workbook
+
+    out, _ = exported
+    book = load_workbook(out / "report.xlsx")
+    sheet = book["evaluation"]
+    assert sheet.freeze_panes == "A2", "the header row stays in view"
+    assert sheet["A1"].font.bold
+    assert sheet.column_dimensions["A"].width >= len("Content, audio-visual production and web design")
+    headers = [c.value for c in sheet[1]]
+    net = sheet.cell(row=2, column=headers.index(t("net_benefit", "en")) + 1)
+    assert net.number_format == "#,##0.00" and net.value == round(net.value, 2)
+    share = book["uncertainty"]
+    headers = [c.value for c in share[1]]
+    assert share.cell(row=2, column=headers.index(t("probability_outsource", "en")) + 1).number_format == "0.0%"
 
 
 def test_scenario_sheet_and_file_read_back_as_the_scenario(exported):
@@ -81,14 +101,28 @@ def test_scenario_sheet_and_file_read_back_as_the_scenario(exported):
 
 def test_csv_files_read_back_equal_the_tables(exported, data):
     out, _ = exported
-    expected = report_tables(data, SCENARIO, draws=DRAWS, seed=3)
-    for name in ("sensitivity", "uncertainty"):
-        table = pd.read_csv(out / f"{name}.csv", keep_default_na=False, na_values=[""])
-        pd.testing.assert_frame_equal(table, expected[name], check_dtype=False, rtol=1e-12, obj=name)
-    evaluation = pd.read_csv(out / "evaluation.csv", index_col="service_id", keep_default_na=False, na_values=[])
-    # a CSV cell holds text: the tuples of clause ids are written joined with ", "
-    pd.testing.assert_frame_equal(evaluation, ids_as_text(toolkit.evaluate(data, SCENARIO)), check_dtype=False,
-                                  rtol=1e-12)
+    book = read_workbook(out / "report.xlsx")
+    for name in ("evaluation", "breakdown", "sensitivity", "uncertainty"):
+        table = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+        pd.testing.assert_frame_equal(table, book[name], check_dtype=False, obj=name)
+    raw = (out / "evaluation.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM: Excel reads the accents right"
+    assert not re.search(rb"\d\.\d{3,}", raw), "rounded to the cent"
+
+
+def test_italian_csv_is_excel_italian(data, tmp_path):
+    export_report(data, SCENARIO, tmp_path, lang="it", draws=300, seed=3)
+    text = (tmp_path / "evaluation.csv").read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.startswith(f"{t('service', 'it')};") and t("net_benefit", "it") in header
+    table = pd.read_csv(tmp_path / "evaluation.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    model = toolkit.evaluate(data, SCENARIO)
+    assert table[t("net_benefit", "it")].to_numpy() == pytest.approx(model.net_benefit.round(2).to_numpy())
+    assert table[t("service", "it")].tolist() == data.services.name_it.loc[model.index].tolist()
+    assert set(table[t("recommendation", "it")]) <= {t(r, "it") for r in ("outsource", "outsource_with_clauses",
+                                                                           "keep_in_house")}
+    uncertainty = pd.read_csv(tmp_path / "uncertainty.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert uncertainty[t("probability_outsource", "it")].between(0, 1).all()
 
 
 def test_html_report_is_one_self_contained_page(exported, data):

@@ -13,20 +13,21 @@ import base64
 import html
 import json
 import numbers
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import i18n
+from . import i18n, present
 from .data import Dataset
 from .i18n import t
 from .model import breakdown, evaluate
+from .present import law
 from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
 from .whatif import sensitivity, simulate
 
-__all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS"]
+__all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS",
+           "spreadsheet_table", "write_csv", "CSV_STYLE"]
 
 
 def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "en") -> str:
@@ -77,18 +78,7 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
     return "\n".join(lines)
 
 
-# How a citation in the data reads in each language: plural articles are "arts." in English and
-# "artt." in Italian; in Italian the EU trade mark regulation is the RMUE and the Court of Justice the CGUE.
-_CITATIONS = {"en": ((re.compile(r"\bartt\."), "arts."),),
-              "it": ((re.compile(r"\barts\."), "artt."), (re.compile(r"\bEUTMR\b"), "RMUE"),
-                     (re.compile(r"\bCJEU\b"), "CGUE"))}
-
-
-def _law(text: str, lang: str) -> str:
-    """A provision or legal basis from the data, written as ``lang`` cites the law."""
-    for pattern, local in _CITATIONS[lang]:
-        text = pattern.sub(local, text)
-    return text
+_law = law  # toolkit.present.law: a citation as each language writes it
 
 
 def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en") -> list[Path]:
@@ -104,8 +94,7 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     pairs = breakdown(dataset, scenario)
     written = []
     for name, table in (("evaluation.csv", evaluation), ("breakdown.csv", pairs)):
-        ids_as_text(table).to_csv(out / name)
-        written.append(out / name)
+        written.append(write_csv(spreadsheet_table(table, dataset, lang), out / name, lang))
     written.append(scenario.save(out / "scenario.json"))
     (out / "checklist.md").write_text(checklist(dataset, scenario, lang), encoding="utf-8")
     written.append(out / "checklist.md")
@@ -128,6 +117,60 @@ def ids_as_text(table: pd.DataFrame) -> pd.DataFrame:
     joined = {column: table[column].map(", ".join) for column in table.columns
               if table[column].map(lambda cell: isinstance(cell, tuple)).any()}
     return table.assign(**joined)
+
+
+# A CSV as the spreadsheets of each language read it: Excel and LibreOffice in an Italian locale
+# split on ";" and read "1234,56"; the BOM tells Excel the file is UTF-8 (accents, "€").
+CSV_STYLE = {"en": {"sep": ",", "decimal": "."}, "it": {"sep": ";", "decimal": ","}}
+CSV_ENCODING = "utf-8-sig"
+
+
+def spreadsheet_table(table: pd.DataFrame, dataset: Dataset, lang: str = "en") -> pd.DataFrame:
+    """``table`` (a table of the toolkit) as a hand-in file holds it: headers in ``lang``, names and words
+    instead of ids (:func:`toolkit.present.table`), numbers kept as numbers, euros rounded to the cent.
+    A flat table (a plain position as its index) keeps no index column."""
+    shown = present.table(table, dataset, lang, numbers=True)
+    return shown.reset_index(drop=isinstance(table.index, pd.RangeIndex))
+
+
+def write_csv(table: pd.DataFrame, path, lang: str = "en") -> Path:
+    """Write ``table`` (no index) as a CSV in ``lang``'s spreadsheet convention (:data:`CSV_STYLE`, UTF-8 with
+    a BOM). Read it back with ``pd.read_csv(path, encoding="utf-8-sig", **CSV_STYLE[lang])``."""
+    path = Path(path)
+    table.to_csv(path, index=False, encoding=CSV_ENCODING, **CSV_STYLE[i18n.check_lang(lang)])
+    return path
+
+
+def _format_sheet(sheet, table: pd.DataFrame, kinds: dict) -> None:
+    """An openpyxl sheet as Excel should open it: the header row frozen and bold, each column as wide as
+    its text (at most 60 characters), euros with thousands and cents, probabilities as percentages."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    formats = {"eur": "#,##0.00", "share": "0.0%", "number": "#,##0.####"}
+    for k, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(k)
+        texts = [str(column)] + [str(v) for v in table[column].head(200)]
+        sheet.column_dimensions[letter].width = min(60, max(len(text) for text in texts) + 2)
+        header = sheet[f"{letter}1"]
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        number_format = formats.get(kinds.get(column))
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=k, max_col=k):
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = number_format
+
+
+def _kinds(table: pd.DataFrame, lang: str) -> dict:
+    """Header in ``lang`` -> "eur", "share" or "number", from the original column names."""
+    kinds = {}
+    for column in table.columns:
+        kind = ("eur" if present._is_eur(column) else
+                "share" if present._is_share(column) and not column.endswith("_factor") else "number")
+        kinds[present.label(column, lang)] = kind
+    return kinds
 
 
 def _save_chart(path: Path, chart, *args, **options) -> Path:
@@ -190,13 +233,19 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out}: this is a file; expected a folder to write the report into")
     written = export_decision(dataset, scenario, out, lang=lang)
+    sheets = {"scenario": tables["scenario"]}  # field / value as JSON: it reads back as the scenario
+    sources = {"evaluation": evaluate(dataset, scenario), "breakdown": breakdown(dataset, scenario),
+               "sensitivity": tables["sensitivity"], "uncertainty": simulation.summary}
+    for name, table in sources.items():
+        sheets[name] = spreadsheet_table(table, dataset, lang)
     for name in ("sensitivity", "uncertainty"):
-        tables[name].to_csv(out / f"{name}.csv", index=False)
-        written.append(out / f"{name}.csv")
+        written.append(write_csv(sheets[name], out / f"{name}.csv", lang))
     workbook = out / "report.xlsx"
     with pd.ExcelWriter(workbook, engine="openpyxl") as excel:
         for name in REPORT_SHEETS:
-            tables[name].to_excel(excel, sheet_name=name, index=False)
+            sheets[name].to_excel(excel, sheet_name=name, index=False)
+            kinds = _kinds(sources[name], lang) if name in sources else {}
+            _format_sheet(excel.sheets[name], sheets[name], kinds)
     written.append(workbook)
     charts = {
         "tornado.png": (plots.tornado, tables["sensitivity"], dict(dataset=dataset)),

@@ -1,0 +1,98 @@
+"""toolkit.present.table: what a student reads in a notebook's table has names, words and rounded numbers."""
+import re
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit import i18n, present
+
+DATA = toolkit.load_dataset()
+IDS = (set(DATA.services.index) | set(DATA.legal_areas.index) | set(DATA.clauses.index)
+       | {"keep_in_house", "outsource", "outsource_with_clauses", "risk_above_appetite", "not_worth_it", "worth_it"})
+
+
+def _cells(shown: pd.DataFrame) -> list[str]:
+    texts = list(shown.columns) + [str(v) for v in shown.to_numpy().ravel()]
+    for level in range(shown.index.nlevels):
+        texts += [str(v) for v in shown.index.get_level_values(level)] + [str(shown.index.names[level])]
+    return texts
+
+
+def _tables():
+    scenario = toolkit.Scenario()
+    simulation = toolkit.simulate(DATA, scenario, draws=500, seed=0)
+    curve = toolkit.sweep(DATA, scenario, "horizon_months", range(1, 61))
+    sens = toolkit.sensitivity(DATA, scenario)
+    return {
+        "evaluate": toolkit.evaluate(DATA, scenario),
+        "breakdown": toolkit.breakdown(DATA, scenario),
+        "clause_value": toolkit.clause_value(DATA),
+        "simulate": simulation.summary,
+        "break_even": toolkit.break_even(curve),
+        "sensitivity": sens[sens.service == "blog"].set_index("input")[["low_net", "base_net", "high_net"]],
+        "clauses": DATA.clauses[["provision", "drafting_cost_eur", "fee_premium_pct"]],
+        "requirements": DATA.requirements[["applies", "legal_basis"]],
+        "uncertainty": DATA.uncertainty[["min_factor", "mode_factor", "max_factor"]],
+    }
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_no_id_no_nan_no_long_decimals(lang):
+    for name, frame in _tables().items():
+        shown = present.table(frame, DATA, lang)
+        for text in _cells(shown):
+            assert text not in IDS, f"{name}: an id is shown: {text}"
+            assert text.lower() not in ("nan", "none", "true", "false"), f"{name}: {text}"
+            assert not re.search(r"\d[.,]\d{3,}$", text) or re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text), \
+                f"{name}: unrounded {text}"
+            assert "_" not in text or name in ("clauses", "requirements"), f"{name}: a code is shown: {text}"
+
+
+def test_words_names_and_formats():
+    evaluation = toolkit.evaluate(DATA)
+    en = present.table(evaluation, DATA, "en", ["savings", "recommendation", "risk_band", "clauses_applied"])
+    it = present.table(evaluation, DATA, "it", ["savings", "recommendation", "risk_band", "clauses_applied"])
+    assert list(en.columns) == ["Savings (EUR)", "Recommendation", "Risk band", "Clauses that protect it"]
+    assert en.index.name == "Service" and it.index.name == "Servizio"
+    assert en.loc["Blog management", "Recommendation"] == "Outsource with clauses"
+    assert it.loc["Gestione dei blog", "Raccomandazione"] == "Esternalizzare con clausole"
+    content = evaluation.loc["content", "inhouse_cost"]
+    costs_it = present.table(evaluation, DATA, "it", ["inhouse_cost"])
+    assert costs_it.iloc[2, 0] == i18n.number(content, "it") and "." in costs_it.iloc[2, 0]
+    assert present.table(evaluation, DATA, "en", ["inhouse_cost"]).iloc[2, 0] == f"{content:,.0f}"
+    names = en.loc["Blog management", "Clauses that protect it"]
+    assert i18n.name(DATA, "clauses", "dpa_art28", "en") in names
+
+
+def test_break_even_never_and_one_decimal():
+    curve = toolkit.sweep(DATA, None, "horizon_months", range(1, 61))
+    series = toolkit.break_even(curve)
+    for lang, never in (("en", "never"), ("it", "mai")):
+        shown = present.table(series, DATA, lang)
+        assert list(shown.columns) == [i18n.t("break_even_months", lang)]
+        cells = shown.iloc[:, 0]
+        assert (cells == never).sum() == series.isna().sum() > 0
+        assert all(re.fullmatch(r"\d+[.,]\d", c) for c in cells[cells != never])
+    assert "," in present.table(series, DATA, "it").iloc[0, 0]
+
+
+def test_law_is_cited_as_each_language_does():
+    shown = present.table(DATA.requirements, DATA, "it", ["legal_basis"])
+    assert any("artt." in c for c in shown.iloc[:, 0]) and not any("arts." in c for c in shown.iloc[:, 0])
+    assert present.law("LdA artt. 107, 110", "en") == "LdA arts. 107, 110"
+    assert present.law("EUTMR art. 9; CJEU C-210/16", "it") == "RMUE art. 9; CGUE C-210/16"
+
+
+def test_unknown_column_says_where_to_add_its_label():
+    with pytest.raises(KeyError, match="col_mystery"):
+        present.table(pd.DataFrame({"mystery": [1]}), DATA, "en")
+    with pytest.raises(ValueError, match="lang"):
+        present.table(toolkit.evaluate(DATA), DATA, "fr")
+
+
+def test_the_original_is_untouched():
+    evaluation = toolkit.evaluate(DATA)
+    before = evaluation.copy()
+    present.table(evaluation, DATA, "it")
+    pd.testing.assert_frame_equal(evaluation, before)
