@@ -375,8 +375,9 @@ def test_explorer_load_error_is_a_message_and_changes_nothing(explorer, tmp_path
     (tmp_path / "bad.json").write_bytes(content)
     explorer.scenario_files.name.value = "bad.json"
     explorer.scenario_files.load.click()
-    assert 'role="alert"' in explorer.message.value and fragment in explorer.message.value
-    assert "Traceback" not in explorer.message.value
+    status = explorer.scenario_files.status.value  # next to the Load button
+    assert 'role="alert"' in status and fragment in status
+    assert "Traceback" not in status
     assert explorer.scenario() == before
     assert (tmp_path / "bad.json").read_bytes() == content
 
@@ -384,10 +385,10 @@ def test_explorer_load_error_is_a_message_and_changes_nothing(explorer, tmp_path
 def test_explorer_missing_file_and_bad_folder_are_messages(explorer, tmp_path):
     explorer.scenario_files.name.value = "nothing_here.json"
     explorer.scenario_files.load.click()
-    assert "not found" in explorer.message.value
+    assert "not found" in explorer.scenario_files.status.value
     explorer.scenario_files.name.value = "  "
     explorer.scenario_files.save.click()
-    assert 'role="alert"' in explorer.message.value
+    assert 'role="alert"' in explorer.scenario_files.status.value
     assert files_in(tmp_path) == []
 
 
@@ -426,7 +427,46 @@ def test_explorer_file_names_cannot_leave_the_folder(explorer, tmp_path):
     for name in ("../x.json", "/etc/passwd", "sub/x.json", "x.txt", ".hidden.json"):
         explorer.scenario_files.name.value = name
         explorer.scenario_files.load.click()
-        assert "plain name ending in .json" in explorer.message.value, name
+        assert "plain name ending in .json" in explorer.scenario_files.status.value, name
         explorer.scenario_files.save.click()
-        assert "plain name ending in .json" in explorer.message.value, name
+        assert "plain name ending in .json" in explorer.scenario_files.status.value, name
     assert files_in(tmp_path) == []
+
+
+def test_explorer_asks_before_replacing_a_file_and_keeps_its_mode(explorer, tmp_path):
+    import os
+    import stat
+
+    from toolkit.i18n import t
+
+    mine = tmp_path / "my_scenario.json"
+    Scenario(profile="micro").save(mine)
+    os.chmod(mine, 0o600)
+    before = mine.read_bytes()
+    files = explorer.scenario_files
+    files.save.click()  # the first click only asks
+    assert mine.read_bytes() == before
+    assert 'role="alert"' in files.status.value and "my_scenario.json" in files.status.value
+    assert files.save.description == t("replace_scenario", "en")
+    files.name.value = "other.json"  # another name: no question pending
+    assert files.save.description == t("save_scenario", "en")
+    files.name.value = "my_scenario.json"
+    files.save.click()
+    files.save.click()  # asked, then confirmed
+    assert Scenario.load(mine) == explorer.scenario()
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o600, "a private file stays private"
+    assert files.save.description == t("save_scenario", "en")
+
+
+def test_save_removes_what_a_killed_save_left(tmp_path):
+    import os
+    import time
+
+    old = tmp_path / ".my.json.abc123.tmp"
+    old.write_text("{", encoding="utf-8")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    fresh = tmp_path / ".my.json.def456.tmp"  # a save running now: left alone
+    fresh.write_text("{", encoding="utf-8")
+    Scenario().save(tmp_path / "my.json")
+    assert not old.exists() and fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".my.json.def456.tmp", "my.json"]

@@ -17,8 +17,11 @@ import difflib
 import warnings
 import json
 import math
+import glob
 import os
+import stat
 import tempfile
+import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -198,20 +201,27 @@ class Scenario:
 
         Atomic: the text goes to a temporary file in the same folder, is flushed to disk and
         then renamed over ``path``, so an existing file is either replaced whole or left as it
-        was; the temporary file never stays behind.
+        was; the temporary file never stays behind (one left by a process killed while saving,
+        older than a minute, is removed by the next save of the same name). A replaced file keeps
+        its permissions (a private 0600 file stays private); a new one is 0644.
         """
         path = Path(path)
         folder = path.parent
         if not folder.is_dir():
             raise ScenarioFileError(path, f"the folder '{folder}' does not exist; expected an existing folder")
         text = self.to_json()
+        _remove_leftovers(folder, path.name)
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            mode = 0o644  # mkstemp makes it private; a shared scenario is readable
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temporary, 0o644)  # mkstemp makes it private; a shared scenario is readable
+            os.chmod(temporary, mode)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -230,6 +240,15 @@ class Scenario:
                     replaced = f" ({REPLACED_CLAUSES[item][1]})" if name == "clauses" and item in REPLACED_CLAUSES else ""
                     raise ValueError(f"Scenario field '{name}': unknown id '{item}'{replaced}; expected some of "
                                      f"{', '.join(table.index)}")
+
+
+def _remove_leftovers(folder: Path, name: str, age: float = 60.0) -> None:
+    """Remove the temporary files a killed save of ``name`` left in ``folder`` (older than ``age`` s)."""
+    now = time.time()
+    for leftover in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > age:
+                leftover.unlink()
 
 
 # --- what each number field may hold: one table for the validation and the JSON Schema -----

@@ -302,6 +302,22 @@ def _slider(kind, description, value, low, high, step, readout_format=None):
     return kind(**options)
 
 
+def _view(control, lang: str):
+    """What the page shows for ``control``: the control itself, or, for a FloatSlider in a language
+    that writes decimals with a comma (Italian), the slider without its own readout (ipywidgets
+    formats it with d3 in the browser, always 1.00) beside a readout in that language (1,00)."""
+    if not isinstance(control, widgets.FloatSlider) or i18n.number(0.5, lang, 1) == "0.5":
+        return control
+    decimals = int(control.readout_format.strip(".f") or 2)
+    readout = widgets.Label(value=i18n.number(control.value, lang, decimals),
+                            layout=widgets.Layout(width="3.5em", margin="0 0 0 4px"))
+    control.readout = False
+    control.observe(lambda change: setattr(readout, "value", i18n.number(change["new"], lang, decimals)),
+                    names="value")
+    control.readout_view = readout
+    return widgets.HBox([control, readout], layout=widgets.Layout(align_items="center"))
+
+
 def _common_controls(dataset, lang, scenario):
     profiles = [(f"{i18n.name(dataset, 'profiles', p, lang)}", p) for p in dataset.profiles.index]
     return {
@@ -449,8 +465,9 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         dashboard.evaluation = evaluation
 
     inputs = widgets.HBox([
-        _box(t("inputs", lang), [controls[k] for k in ("profile", "volume", "horizon_months", "salary_multiplier",
-                                                       "fee_multiplier")] + [controls["risk_appetite"]]),
+        _box(t("inputs", lang), [_view(controls[k], lang) for k in ("profile", "volume", "horizon_months",
+                                                                     "salary_multiplier", "fee_multiplier")]
+             + [controls["risk_appetite"]]),
         _box(t("services_in_scope", lang), list(controls["services"].values()), width="28em"),
         _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
                                           for view in (box, required_views[clause])] + [best_button], width="34em"),
@@ -527,9 +544,15 @@ def _connect_scenario_files(dashboard, files):
     it). Any problem is a message in dashboard.message and changes nothing."""
     lang = dashboard.lang
 
+    pending = {}  # the file a first Save found there: a second Save of the same name replaces it
+
     def fail(exc):
-        files.status.value = ""
-        dashboard.message.value = _alert(t("scenario_file_error", lang, problem=str(exc)))
+        # Next to the buttons, where the student looks after pressing one (not under the table).
+        files.status.value = _alert(t("scenario_file_error", lang, problem=str(exc)))
+
+    def forget(_change=None):
+        pending.clear()
+        files.save.description = t("save_scenario", lang)
 
     def path():
         # Only a plain file name in the notebook's folder: served as an app (Voila), the buttons
@@ -542,10 +565,18 @@ def _connect_scenario_files(dashboard, files):
 
     def save(_button):
         try:
-            saved = dashboard.scenario().save(path())
+            name = path()
+            if Path(name).exists() and pending.get("name") != name:
+                # Ask first: the student may be about to overwrite a classmate's or an earlier scenario.
+                pending["name"] = name
+                files.save.description = t("replace_scenario", lang)
+                files.status.value = _alert(t("scenario_exists", lang, path=name))
+                return
+            saved = dashboard.scenario().save(name)
         except (ValueError, OSError) as exc:
+            forget()
             return fail(exc)
-        dashboard.message.value = ""
+        forget()
         files.status.value = html.escape(t("scenario_saved", lang, path=str(saved)))
 
     def load(_button):
@@ -557,6 +588,7 @@ def _connect_scenario_files(dashboard, files):
             loaded.check(dashboard.dataset)
         except (ValueError, OSError) as exc:
             return fail(exc)
+        forget()
         notes = [_replaced_note(w, dashboard.dataset, lang) for w in caught
                  if issubclass(w.category, ReplacedClauseWarning)]
         for other in caught:  # any other warning goes on as it came
@@ -574,6 +606,7 @@ def _connect_scenario_files(dashboard, files):
 
     files.save.on_click(save)
     files.load.on_click(load)
+    files.name.observe(forget, names="value")
 
 
 def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -> Dashboard:
@@ -605,7 +638,7 @@ def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = No
         table.value = _table_html(shown, dataset, lang, list(shown.columns))
         dashboard.evaluation = evaluation
 
-    inputs = _box(t("inputs", lang), list(controls.values()))
+    inputs = _box(t("inputs", lang), [_view(control, lang) for control in controls.values()])
     dashboard = Dashboard(dataset, lang, controls, [inputs, image, table], update, scenario)
     dashboard.figure, dashboard.table, dashboard.evaluation = image, table, None
     dashboard.refresh()
