@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -49,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     debrief = commands.add_parser("debrief", parents=[data_option],
                                   help="a class's saved scenarios side by side: what each service's share of students "
                                        "chose, clause sets, spread, outliers")
-    debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files (searched below too)")
+    debrief.add_argument("folder", metavar="DIR", help="folder of students' scenario .json files or notebook 05 "
+                                                        "hand-ins (searched below too)")
+    debrief.add_argument("--out", metavar="DIR", help="where the gradebook of the hand-ins goes (gradebook.csv, "
+                                                      "gradebook.xlsx, class_summary.html; default: DIR/gradebook)")
+    debrief.add_argument("--lang", choices=LANGS, default="en", help="language of the gradebook and the summary")
     doctor.add_arguments(commands.add_parser(
         "doctor", help="check Python, the packages, the widget extension, data/ and notebooks/; exit 1 on a problem"))
     nbgitpuller_link.add_arguments(commands.add_parser(
@@ -145,4 +150,15 @@ def _debrief(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(result.report())
+    from .handin import gradebook, write_gradebook
+
+    book = gradebook(args.folder)
+    if len(book.rows):
+        out = Path(args.out) if args.out else Path(args.folder) / "gradebook"
+        try:
+            files = write_gradebook(book, out, lang=args.lang)
+        except OSError as exc:
+            print(f"error: cannot write to {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"\ngradebook: {len(book.rows)} students; wrote " + ", ".join(str(path) for path in files))
     return 0

@@ -21,6 +21,8 @@ import pandas as pd
 
 from .data import Dataset
 from .model import evaluate
+from .exercises import ATTEMPTS_FILE
+from .handin import HANDIN_FILE, read_handin
 from .scenario import ReplacedClauseWarning, Scenario
 
 __all__ = ["debrief", "Debrief"]
@@ -32,8 +34,10 @@ _MAX_FILES = 2000  # a class, not a data lake: stop reading after this many file
 class Debrief:
     """The class's choices.
 
-    students: one row per valid file (student = the file's path relative to the folder):
-        profile, risk_appetite, clauses (as the student chose them), services_outsourced,
+    students: one row per valid file (student = the file's path relative to the folder, or the
+        student's name for a hand-in of notebook 05, ``handin.json``, whose decision is the
+        services the student chose, not the model's; a student who handed in twice counts once,
+        the later hand-in): case (a hand-in's case, else the profile), profile, risk_appetite, clauses (as the student chose them), services_outsourced,
         decision_net_benefit; both sides of the services outsourced (EUR over the student's
         horizon): inhouse_legal_loss (had they been kept in house) and outsourced_legal_loss
         (with the clauses in their contracts); contract_clauses (every clause in those
@@ -42,8 +46,9 @@ class Debrief:
     outsourced_share: per service, the share of students whose decision outsources it.
     clause_sets: how many students chose each clause set.
     spread: statistics of the decision's net benefit (count, mean, min, quartiles, max).
-    outliers: students far from the rest (net benefit outside 1.5 x the interquartile range
-        from the quartiles, or a 'critical' risk appetite), with the reason.
+    outliers: students far from the others of the same case (net benefit outside 1.5 x the
+        interquartile range from the case's quartiles, with 4 students of the case or more), or
+        with a 'critical' risk appetite, with the reason.
     skipped: (file, reason) for every file that could not be used.
     notes: (file, message) for every file read with a clause of an earlier version replaced.
     """
@@ -87,23 +92,55 @@ def debrief(folder, dataset: Dataset) -> Debrief:
     raising = effects[(effects.likelihood_steps < 0) | (effects.impact_steps < 0)]
     supplier_requests = set(raising.index.get_level_values("clause_id"))
     rows, skipped, notes = [], [], []
-    for count, path in enumerate(sorted(folder.rglob("*.json"))):
+    paths = sorted(folder.rglob("*.json"))
+    # A hand-in of notebook 05 (handin.json) stands for its folder: the student's own decision, under
+    # the student's name; the scenario.json beside it is the same decision and is not read twice.
+    handin_folders = {path.parent for path in paths if path.name == HANDIN_FILE}
+    handins: dict = {}
+    for count, path in enumerate(paths):
         name = str(path.relative_to(folder))
         if count >= _MAX_FILES:
             skipped.append((name, f"more than {_MAX_FILES} files; the rest were not read"))
             break
+        if path.name == ATTEMPTS_FILE or path.name == "scenario.json" and path.parent in handin_folders:
+            continue
+        chosen_services, case = None, None
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ReplacedClauseWarning)
-                scenario = Scenario.load(path)
+                if path.name == HANDIN_FILE:
+                    content = read_handin(path)
+                    scenario = Scenario.from_dict(content["scenario"]).replace(
+                        clauses=tuple(content["decision"].get("clauses", ())))
+                    chosen_services, case = set(content["decision"]["services"]), content["case"]
+                else:
+                    scenario = Scenario.load(path)
             evaluation = evaluate(dataset, scenario)
-        except ValueError as exc:  # Scenario.load and evaluate raise ValueError for any bad content
+            if chosen_services is not None and not chosen_services <= set(evaluation.index):
+                raise ValueError(f"unknown services {', '.join(sorted(chosen_services - set(evaluation.index)))}")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # any bad content: report and skip
             skipped.append((name, str(exc).replace(f"{path}: ", "")))
             continue
         notes += [(name, str(w.message)) for w in caught if issubclass(w.category, ReplacedClauseWarning)]
-        chosen = evaluation.outsourced
+        if chosen_services is not None:
+            student = content["name"].strip()
+            key = " ".join(student.lower().split())
+            if key in handins:  # handed in twice: the later hand-in counts
+                earlier = handins[key]
+                if str(content.get("saved", "")) < earlier[0]:
+                    notes.append((name, f"{student} handed in twice; {earlier[1]} counts"))
+                    continue
+                notes.append((earlier[1], f"{student} handed in twice; {name} counts"))
+                rows = [row for row in rows if row["student"] != earlier[2]]
+            handins[key] = (str(content.get("saved", "")), name, student)
+            name = student
+            chosen = evaluation.index.isin(sorted(chosen_services))
+            chosen = pd.Series(chosen, index=evaluation.index)
+        else:
+            chosen = evaluation.outsourced
         in_contracts = {clause for clauses in evaluation.clauses_applied[chosen] for clause in clauses}
-        rows.append({"student": name, "profile": scenario.profile, "risk_appetite": scenario.risk_appetite,
+        rows.append({"student": name, "case": case or scenario.profile, "profile": scenario.profile,
+                     "risk_appetite": scenario.risk_appetite,
                      "clauses": ", ".join(scenario.clauses) or "(none)",
                      "services_outsourced": ", ".join(evaluation.index[chosen]) or "(none)",
                      "decision_net_benefit": float(evaluation.net_benefit[chosen].sum()),
@@ -113,7 +150,7 @@ def debrief(folder, dataset: Dataset) -> Debrief:
                      "supplier_requests": ", ".join(c for c in scenario.clauses if c in supplier_requests)
                      or "(none)",
                      "_chosen": set(evaluation.index[chosen])})
-    students = pd.DataFrame(rows, columns=["student", "profile", "risk_appetite", "clauses", "services_outsourced",
+    students = pd.DataFrame(rows, columns=["student", "case", "profile", "risk_appetite", "clauses", "services_outsourced",
                                            "decision_net_benefit", "inhouse_legal_loss", "outsourced_legal_loss",
                                            "contract_clauses", "supplier_requests", "_chosen"]).set_index("student")
     services = list(dataset.services.index)
@@ -131,16 +168,19 @@ def debrief(folder, dataset: Dataset) -> Debrief:
 
 
 def _outliers(students: pd.DataFrame) -> pd.DataFrame:
+    """Students far from the others *of the same case* (a bigger firm is no outlier)."""
     reasons = {}
     values = students["decision_net_benefit"]
-    if len(values) >= 4:
-        low, high = values.quantile(0.25), values.quantile(0.75)
+    for _case, group in values.groupby(students["case"]):
+        if len(group) < 4:
+            continue
+        low, high = group.quantile(0.25), group.quantile(0.75)
         reach = 1.5 * (high - low)
-        for student, value in values.items():
+        for student, value in group.items():
             if value < low - reach:
-                reasons.setdefault(student, []).append("net benefit far below the class")
+                reasons.setdefault(student, []).append("net benefit far below the others of the case")
             elif value > high + reach:
-                reasons.setdefault(student, []).append("net benefit far above the class")
+                reasons.setdefault(student, []).append("net benefit far above the others of the case")
     for student, appetite in students["risk_appetite"].items():
         if appetite == "critical":
             reasons.setdefault(student, []).append("accepts critical risk")

@@ -12,8 +12,15 @@ small checker on top of the model serves better.
 """
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from . import i18n
@@ -22,7 +29,8 @@ from .i18n import t
 from .model import best_clause_set, break_even, breakdown, evaluate, sweep
 from .scenario import Scenario
 
-__all__ = ["check", "QUESTIONS", "Feedback", "reference_answer"]
+__all__ = ["check", "QUESTIONS", "CASES", "Feedback", "reference_answer", "case_scenario", "load_attempts",
+           "record_attempt", "ATTEMPTS_FILE"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,8 @@ class Question:
     hint: str  # i18n key of the general hint
     mistakes: tuple = ()  # (dataset -> a wrong answer a typical mistake gives, i18n key of its hint)
     tolerance: float = 0.005  # relative, for numbers
-    options: Callable[[Any], list] | None = field(default=None)
+    table: str | None = None  # for "choice" and "set": the data table whose ids (and names) are the options
+    case_aware: bool = False  # reference and mistakes take (dataset, case)
 
 
 def _small(**changes) -> Scenario:
@@ -70,18 +79,36 @@ def _blog(data, column):
     return evaluate(data, _small()).loc["blog", column]
 
 
-def _case_scenario(data) -> Scenario:
-    best, _ = best_clause_set(data, Scenario(profile="bellini", risk_appetite="medium"))
-    return Scenario(profile="bellini", risk_appetite="medium", clauses=best)
+CASES = ("bellini", "trattoria", "moda", "clinica")
+CASE_FOLDER = Path(__file__).resolve().parent.parent / "cases"
 
 
-def _case_table(data):
-    return evaluate(data, _case_scenario(data))
+def case_scenario(case: str = "bellini") -> Scenario:
+    """The starting scenario of a case of the library (``cases/<case>.json``)."""
+    if case not in CASES:
+        raise ValueError(f"case: unknown case {case!r}; expected one of {', '.join(CASES)}")
+    return Scenario.load(CASE_FOLDER / f"{case}.json")
 
 
-def _case_outsourced(data):
-    table = _case_table(data)
+def _case_scenario(data, case="bellini") -> Scenario:
+    start = case_scenario(case)
+    best, _ = best_clause_set(data, start)
+    return start.replace(clauses=best)
+
+
+def _case_table(data, case="bellini"):
+    return evaluate(data, _case_scenario(data, case))
+
+
+def _case_outsourced(data, case="bellini"):
+    table = _case_table(data, case)
     return table[table.outsourced]
+
+
+def _legal_gain(data, case="bellini"):
+    """Per service: expected legal loss in house minus outsourced (what outsourcing saves in legal loss)."""
+    table = _case_table(data, case)
+    return table.inhouse_legal_loss - table.outsourced_legal_loss
 
 
 QUESTIONS: dict[str, Question] = {
@@ -112,9 +139,9 @@ QUESTIONS: dict[str, Question] = {
                            "hint_inhouse_side")), tolerance=0),
     "risks_q2": Question("choice", lambda d: _band_of(d, 12), "hint_risks_q2",
                          ((lambda d: "medium", "hint_band_edges"),),
-                         options=lambda d: list(d.risk_bands.index)),
+                         table="risk_bands"),
     "risks_q3": Question("choice", lambda d: breakdown(d).loc["know_how", "inherent_score"].idxmax(), "hint_risks_q3",
-                         options=lambda d: list(d.legal_areas.index)),
+                         table="legal_areas"),
     # expected legal loss of one area on one side: yearly chance of an incident x claim chance x loss x years
     "risks_q4": Question("function", lambda d: [((0.25, 0.01, 41_600.0, 2.0), 208.0), ((0.1, 0.2, 1_800.0, 2.0), 72.0),
                                                 ((0.5, 0.01, 20_000.0, 1.0), 100.0)], "hint_risks_q4",
@@ -135,15 +162,20 @@ QUESTIONS: dict[str, Question] = {
                            ((lambda d: set(d.clauses.index), "hint_not_all_clauses"),
                             (lambda d: set(best_clause_set(d, _small())[0]) | _required(d),
                              "hint_required_not_optional")),
-                           options=lambda d: list(d.clauses.index)),
+                           table="clauses"),
     # 05_case_study
-    "case_q1": Question("set", lambda d: set(_case_outsourced(d).index),
-                        "hint_case_q1", options=lambda d: list(d.services.index)),
-    "case_q2": Question("number",
-                        lambda d: float(_case_outsourced(d).net_benefit.sum()),
-                        "hint_case_q2", ((lambda d: float(_case_table(d).net_benefit.sum()), "hint_only_outsourced"),)),
-    "case_q3": Question("choice", lambda d: _strongest_clause(d, "privacy"), "hint_case_q3",
-                        options=lambda d: list(d.clauses.index)),
+    # case-aware: each reference and mistake takes (dataset, case)
+    "case_q1": Question("set", lambda d, c: set(_case_outsourced(d, c).index), "hint_case_q1",
+                        ((lambda d, c: set(_case_table(d, c).index[_case_table(d, c).savings > 0]), "hint_savings_only"),),
+                        table="services", case_aware=True),
+    "case_q2": Question("number", lambda d, c: float(_case_outsourced(d, c).net_benefit.sum()), "hint_case_q2",
+                        ((lambda d, c: float(_case_table(d, c).net_benefit.sum()), "hint_only_outsourced"),
+                         (lambda d, c: float(_case_outsourced(d, c).savings.sum()), "hint_savings_not_net")),
+                        case_aware=True),
+    "case_q3": Question("choice", lambda d, c: _legal_gain(d, c).idxmax(), "hint_case_q3",
+                        ((lambda d, c: _case_table(d, c).inhouse_legal_loss.idxmax(), "hint_inhouse_loss_only"),
+                         (lambda d, c: _legal_gain(d, c).idxmin(), "hint_gain_sign")),
+                        table="services", case_aware=True),
 }
 
 
@@ -157,11 +189,6 @@ def _band_of(data, score):
     return next(band for band, row in bands.iterrows() if row.min_score <= score <= row.max_score)
 
 
-def _strongest_clause(data, area):
-    effects = data.clause_effects.xs(area, level="area_id")
-    return (effects.likelihood_steps + effects.impact_steps).idxmax()
-
-
 _DATA_CACHE: dict = {}
 
 
@@ -171,13 +198,23 @@ def _dataset():
     return _DATA_CACHE["data"]
 
 
-def reference_answer(question: str, dataset=None):
+def reference_answer(question: str, dataset=None, case: str = "bellini"):
     """The right answer, for the instructor edition and the tests (not used in student notebooks)."""
-    return _question(question).reference(dataset if dataset is not None else _dataset())
+    spec = _question(question)
+    data = dataset if dataset is not None else _dataset()
+    return spec.reference(data, case) if spec.case_aware else spec.reference(data)
 
 
 class _Unusable(ValueError):
     """An answer of the wrong kind; ``key`` and ``values`` say why, through the catalogue."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+class _Explained(ValueError):
+    """An answer written in a way Python cannot read as meant (e.g. ``24,42`` read as a tuple): only explain."""
 
     def __init__(self, key: str, **values):
         super().__init__(key)
@@ -190,50 +227,179 @@ def _question(question: str) -> Question:
     return QUESTIONS[question]
 
 
-def check(question: str, answer, lang: str = "en", dataset=None) -> Feedback:
-    """Check an answer and say why it is wrong, with a hint specific to the mistake."""
+def check(question: str, answer, lang: str = "en", dataset=None, case: str | None = None) -> Feedback:
+    """Check an answer and say why it is wrong, with a hint specific to the mistake.
+
+    Answers are read the way students write them: ids or names (English or Italian) in any
+    case; numbers as numbers or as text with a decimal comma or thousands separators. A
+    number Python cannot read as meant (``24,42`` is two numbers to Python) is explained.
+    ``case`` (the case questions of notebook 05) is one of :data:`CASES`; default bellini.
+    Inside a notebook each attempt is recorded in ``toolkit_attempts.json`` beside it.
+    """
     lang = i18n.check_lang(lang)
     spec = _question(question)
-    data = dataset if dataset is not None else _dataset()
-    right = spec.reference(data)
+    if case is not None and case not in CASES:
+        raise ValueError(f"case: unknown case {case!r}; expected one of {', '.join(CASES)}")
+    feedback = _check(question, spec, answer, lang, dataset if dataset is not None else _dataset(), case or "bellini")
+    if _recording():
+        try:
+            record_attempt(question, answer, feedback.correct, case=case)
+        except OSError:  # a read-only folder must not break the exercise
+            pass
+    return feedback
+
+
+def _check(question, spec, answer, lang, data, case) -> Feedback:
+    call = (lambda f: f(data, case)) if spec.case_aware else (lambda f: f(data))
+    right = call(spec.reference)
     if answer is ... or answer is None:
         return Feedback(question, False, t("answer_missing", lang))
     try:
-        correct = _matches(spec, answer, right)
+        readings, note = _read(spec, answer, data, lang)
+        if any(_matches(spec, value, right) for value in readings):
+            return Feedback(question, True, t("answer_right", lang) + (" " + note(lang) if note else ""))
+    except _Explained as exc:
+        return Feedback(question, False, t(exc.key, lang, **exc.values))
     except _Unusable as exc:
         if exc.key == "problem_unfinished":  # a function that still returns ...
             return Feedback(question, False, t("answer_missing", lang))
         return Feedback(question, False, t("answer_wrong_type", lang, expected=t(f"kind_{spec.kind}", lang),
                                            problem=t(exc.key, lang, **exc.values)))
-    if correct:
-        return Feedback(question, True, t("answer_right", lang))
     for wrong, hint in spec.mistakes:
         try:
-            if _matches(spec, answer, wrong(data)):
+            if any(_matches(spec, value, call(wrong)) for value in readings):
                 return Feedback(question, False, t(hint, lang))
         except _Unusable:
             continue
+    if spec.kind == "number" and float(right) != 0:
+        for value in readings:
+            for factor, key in ((1000.0, "hint_thousand_small"), (0.001, "hint_thousand_large")):
+                if math.isclose(value * factor, float(right), rel_tol=max(spec.tolerance, 0.005)):
+                    return Feedback(question, False, t(key, lang))
     return Feedback(question, False, t(spec.hint, lang))
 
 
-def _matches(spec: Question, answer, right) -> bool:
-    """True if ``answer`` is right; raises _Unusable when it is not the kind of answer asked for."""
+# --- reading answers as students write them -----------------------------------------------------
+
+_CURRENCY = re.compile(r"(?i)\s*(eur|euro|€)\s*")
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d[\d.,]*)$")
+
+
+def _text_readings(text: str, lang: str) -> list[float]:
+    """The numbers a text can mean, the likeliest first (for ``lang``); [] if it is no number."""
+    cleaned = _CURRENCY.sub("", text.strip())
+    for space in (" ", "\u00a0", "\u202f", "'", "_"):
+        cleaned = cleaned.replace(space, "")
+    if not _NUMBER_TEXT.match(cleaned):
+        return []
+    sign = -1.0 if cleaned.startswith("-") else 1.0
+    body = cleaned.lstrip("+-")
+    if body.endswith((".", ",")):
+        body = body[:-1]
+    commas, dots = body.count(","), body.count(".")
+    if commas and dots:  # the last one is the decimal separator
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        if body.count(decimal) > 1:
+            return []
+        return [sign * float(body.replace(thousands, "").replace(decimal, "."))]
+    separator = "," if commas else "." if dots else None
+    if separator is None:
+        return [sign * float(body)]
+    parts = body.split(separator)
+    grouped = all(len(part) == 3 for part in parts[1:]) and 1 <= len(parts[0]) <= 3
+    if len(parts) > 2:  # 1.234.567 or 1,234,567: thousands
+        return [sign * float("".join(parts))] if grouped else []
+    as_decimal = sign * float(parts[0] + "." + parts[1])
+    if not grouped:
+        return [as_decimal]
+    as_thousands = sign * float(parts[0] + parts[1])
+    # "5,667": thousands in English, a decimal comma in Italian; "5.667": the reverse
+    thousands_first = (separator == ",") == (lang == "en")
+    return [as_thousands, as_decimal] if thousands_first else [as_decimal, as_thousands]
+
+
+def _show(value: float, lang: str) -> str:
+    """A number written as Python wants it (a dot for decimals, no thousands separator)."""
+    return f"{value:.10g}" if abs(value) < 1e15 else repr(value)
+
+
+def _table_ids(data, table: str) -> dict:
+    """lower-case id, name or label (both languages) -> id."""
+    frame = getattr(data, table)
+    lookup = {}
+    for column in ("name_en", "name_it", "label_en", "label_it"):
+        if column in frame.columns:
+            for key, value in frame[column].items():
+                lookup[str(value).strip().lower()] = key
+    for key in frame.index:
+        lookup[str(key).lower()] = key
+        lookup[str(key).lower().replace("_", " ")] = key
+    return lookup
+
+
+def _resolve(item, data, table, lang):
+    if not isinstance(item, str):
+        raise _Unusable("problem_got", what=type(item).__name__)
+    lookup = _table_ids(data, table)
+    key = " ".join(item.strip().strip("'\"").lower().split())
+    if key in lookup:
+        return lookup[key]
+    if key.replace(" ", "_") in lookup:
+        return lookup[key.replace(" ", "_")]
+    raise _Unusable("problem_unknown_id", item=item, ids=", ".join(map(str, getattr(data, table).index)))
+
+
+def _read(spec: Question, answer, data, lang):
+    """(the values the answer can mean, a note to add to 'Right.' or None); raises _Unusable or _Explained."""
     if spec.kind == "number":
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not hasattr(answer, "__float__"):
+        if isinstance(answer, bool):
             raise _Unusable("problem_got", what=type(answer).__name__)
-        value = float(answer)
+        if isinstance(answer, (tuple, list)) and 2 <= len(answer) and all(
+                isinstance(part, int) and not isinstance(part, bool) for part in answer):
+            written = ",".join(str(part) for part in answer)
+            dot = f"{answer[0]}.{''.join(str(part) for part in answer[1:])}" if len(answer) == 2 else written
+            raise _Explained("problem_tuple", written=written, dot=dot)
+        if isinstance(answer, str):
+            readings = _text_readings(answer, lang)
+            if not readings:
+                raise _Unusable("problem_text", text=answer[:40])
+            return readings, (lambda lg, _a=answer, _v=readings[0]: t("note_text_number", lg, text=_a.strip(),
+                                                                       number=_show(_v, lg)))
+        if not isinstance(answer, (int, float)) and not hasattr(answer, "__float__"):
+            raise _Unusable("problem_got", what=type(answer).__name__)
+        try:
+            value = float(answer)
+        except (TypeError, ValueError):
+            raise _Unusable("problem_got", what=type(answer).__name__) from None
         if not math.isfinite(value):
             raise _Unusable("problem_not_finite")
-        return math.isclose(value, float(right), rel_tol=spec.tolerance, abs_tol=1e-9 if spec.tolerance == 0 else 0.5)
+        return [value], None
     if spec.kind == "choice":
         if not isinstance(answer, str):
+            if isinstance(answer, (set, frozenset, list, tuple)) and len(answer) == 1:
+                raise _Explained("problem_one_in_set", item=next(iter(answer)))
             raise _Unusable("problem_got", what=type(answer).__name__)
-        return answer.strip() == right
+        return [_resolve(answer, data, spec.table, lang)], None
     if spec.kind == "set":
-        if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        if isinstance(answer, str):
+            raise _Unusable("problem_set_as_text", text=answer[:40])
+        if isinstance(answer, dict) or not hasattr(answer, "__iter__"):
             raise _Unusable("problem_got", what=type(answer).__name__)
-        return set(answer) == set(right)
+        return [{_resolve(item, data, spec.table, lang) for item in answer}], None
+    return [answer], None
+
+
+def _matches(spec: Question, value, right) -> bool:
+    """True if the value (as read by _read) is right; raises _Unusable for a function that fails."""
+    if spec.kind == "number":
+        return math.isclose(value, float(right), rel_tol=spec.tolerance, abs_tol=1e-9 if spec.tolerance == 0 else 0.5)
+    if spec.kind == "choice":
+        return value == right
+    if spec.kind == "set":
+        return set(value) == set(right)
     if spec.kind == "function":
+        answer = value
         if not callable(answer):
             raise _Unusable("problem_got", what=type(answer).__name__)
         for arguments, expected in right:
@@ -249,3 +415,68 @@ def _matches(spec: Question, answer, right) -> bool:
                 return False
         return True
     raise AssertionError(spec.kind)
+
+
+# --- attempts: recorded beside the notebook, never sent anywhere ---------------------------------
+
+ATTEMPTS_FILE = "toolkit_attempts.json"
+
+
+def _recording() -> bool:
+    """Record attempts only inside a notebook's kernel (not in tests or scripts), unless TOOLKIT_ATTEMPTS=0."""
+    if os.environ.get("TOOLKIT_ATTEMPTS", "") == "0":
+        return False
+    if os.environ.get("TOOLKIT_ATTEMPTS", "") == "1":
+        return True
+    return "ipykernel" in sys.modules and "pytest" not in sys.modules
+
+
+def _jsonable(answer):
+    if answer is ... or answer is None:
+        return None
+    if isinstance(answer, (bool, int, float, str)):
+        return answer if not isinstance(answer, float) or math.isfinite(answer) else str(answer)
+    if isinstance(answer, (set, frozenset)):
+        return sorted(map(str, answer))
+    if isinstance(answer, (list, tuple)):
+        return [_jsonable(item) for item in answer]
+    if callable(answer):
+        return "<function>"
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return repr(answer)[:200]
+
+
+def load_attempts(path=None) -> list:
+    """The attempts recorded in ``path`` (default: toolkit_attempts.json in the current folder); [] if none."""
+    path = Path(path) if path is not None else Path.cwd() / ATTEMPTS_FILE
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    attempts = content.get("attempts") if isinstance(content, dict) else None
+    return [a for a in attempts if isinstance(a, dict)] if isinstance(attempts, list) else []
+
+
+def record_attempt(question: str, answer, correct: bool, case: str | None = None, path=None) -> Path:
+    """Append one attempt (question, answer, correct, time, case) to the attempts file, atomically.
+
+    The file is rewritten through a temporary file in the same folder and ``os.replace``: a
+    kernel that dies mid-write leaves the previous file whole.
+    """
+    path = Path(path) if path is not None else Path.cwd() / ATTEMPTS_FILE
+    attempts = load_attempts(path)
+    attempts.append({"question": question, "answer": _jsonable(answer), "correct": bool(correct),
+                     "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **({"case": case} if case else {})})
+    handle, temporary = tempfile.mkstemp(prefix=".attempts-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"schema_version": 1, "attempts": attempts}, stream, ensure_ascii=False, indent=1)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -271,14 +271,104 @@ STRINGS: dict[str, dict[str, str]] = {
                         "it": "Non ancora: esegui toolkit.portfolio(data) e leggi best_clauses."},
     "hint_not_all_clauses": {"en": "Adopting every clause is not best: compare each clause's cost with the risk it removes.",
                              "it": "Adottare tutte le clausole non conviene: confronta il costo di ciascuna con il rischio che toglie."},
-    "hint_case_q1": {"en": "Not yet: use profile 'bellini', appetite 'medium' and the best clause set.",
-                     "it": "Non ancora: usa il profilo 'bellini', soglia 'medium' e l'insieme di clausole migliore."},
+    "hint_case_q1": {"en": "Not yet: a service is outsourced when its net benefit is positive and its risk passes the "
+                           "appetite test, with the best clause set of your case (CASE at the top).",
+                     "it": "Non ancora: un servizio si esternalizza quando il beneficio netto è positivo e il rischio "
+                           "supera la prova della soglia, con l'insieme di clausole migliore del tuo caso (CASE in alto)."},
+    "hint_savings_only": {"en": "Those are the services that save money; the decision also weighs the expected legal "
+                                "loss on both sides and the risk appetite: look at the net benefit.",
+                          "it": "Questi sono i servizi che fanno risparmiare; la decisione pesa anche la perdita legale "
+                                "attesa dei due lati e la soglia di rischio: guarda il beneficio netto."},
+    "hint_savings_not_net": {"en": "That is the savings total: the net benefit also subtracts the change in expected "
+                                   "legal loss (outsourced minus in house).",
+                             "it": "Questo è il totale dei risparmi: il beneficio netto toglie anche la variazione "
+                                   "della perdita legale attesa (esternalizzando meno in azienda)."},
+    "hint_inhouse_loss_only": {"en": "That service has the largest expected legal loss in house; the question asks "
+                                     "for the largest drop: in house minus outsourced.",
+                               "it": "Quel servizio ha la perdita legale attesa più alta in azienda; la domanda chiede "
+                                     "il calo più grande: in azienda meno esternalizzando."},
+    "hint_gain_sign": {"en": "Check the sign: that service gains the least (or loses most) by outsourcing; compute "
+                             "in house minus outsourced and take the largest.",
+                       "it": "Controlla il segno: quel servizio guadagna meno (o perde di più) esternalizzando; calcola "
+                             "in azienda meno esternalizzando e prendi il più grande."},
+    "hint_thousand_small": {"en": "Your number is 1,000 times too small: did you copy it from a table where the dot "
+                                  "separates thousands (5.667 EUR = five thousand)? In Python write 5667, with no "
+                                  "separator.",
+                            "it": "Il tuo numero è 1.000 volte troppo piccolo: l'hai copiato da una tabella italiana, "
+                                  "dove il punto separa le migliaia (5.667 EUR = cinquemila)? In Python scrivi 5667, "
+                                  "senza separatore."},
+    "hint_thousand_large": {"en": "Your number is 1,000 times too large: did a decimal comma get lost (24,42 written "
+                                  "as 24420)? In Python write decimals with a dot: 24.42.",
+                            "it": "Il tuo numero è 1.000 volte troppo grande: si è persa una virgola decimale (24,42 "
+                                  "scritto 24420)? In Python i decimali si scrivono con il punto: 24.42."},
+    "problem_tuple": {"en": "Python read {written} as separate numbers (a comma separates values in Python). "
+                            "Write decimals with a dot ({dot}) and thousands with no separator at all",
+                      "it": "Python ha letto {written} come numeri separati (in Python la virgola separa i valori). "
+                            "Scrivi i decimali con il punto ({dot}) e le migliaia senza alcun separatore"},
+    "problem_text": {"en": "got the text \"{text}\", which is not a number; write the number without quotes, "
+                           "decimals with a dot, e.g. 24.42",
+                     "it": "ricevuto il testo \"{text}\", che non è un numero; scrivi il numero senza virgolette, "
+                           "i decimali con il punto, ad es. 24.42"},
+    "note_text_number": {"en": "(I read \"{text}\" as {number}; in Python write it without quotes: {number}.)",
+                         "it": "(Ho letto \"{text}\" come {number}; in Python scrivilo senza virgolette: {number}.)"},
+    "problem_unknown_id": {"en": "\"{item}\" is not one of the ids ({ids}) or their names",
+                           "it": "\"{item}\" non è uno degli id ({ids}) né uno dei loro nomi"},
+    "problem_one_in_set": {"en": "One answer only: write \"{item}\" in quotes, without braces.",
+                           "it": "Una sola risposta: scrivi \"{item}\" tra virgolette, senza parentesi graffe."},
+    "problem_set_as_text": {"en": "got one text (\"{text}\"); put each id in its own quotes inside braces, "
+                                  "e.g. {{\"blog\", \"seo\"}}",
+                            "it": "ricevuto un unico testo (\"{text}\"); metti ogni id tra virgolette, dentro le "
+                                  "graffe, ad es. {{\"blog\", \"seo\"}}"},
     "hint_case_q2": {"en": "Not yet: add up the net benefit of the services you outsource, with the best clauses.",
                      "it": "Non ancora: somma il beneficio netto dei servizi esternalizzati, con le clausole migliori."},
     "hint_only_outsourced": {"en": "Count only the services you outsource: those kept in house add nothing.",
                              "it": "Conta solo i servizi esternalizzati: quelli tenuti in azienda non aggiungono nulla."},
-    "hint_case_q3": {"en": "Not yet: in clause_effects.csv, which clause takes the most steps off privacy?",
-                     "it": "Non ancora: in clause_effects.csv, quale clausola toglie più passi alla privacy?"},
+    # hand-in and gradebook (toolkit/handin.py)
+    "handin_yours": {"en": "You outsource", "it": "Esternalizzi"},
+    "handin_net_yours": {"en": "Your net benefit (EUR)", "it": "Il tuo beneficio netto (EUR)"},
+    "handin_suggested": {"en": "Suggested", "it": "Suggerito"},
+    "handin_net_suggested": {"en": "Suggested net benefit (EUR)", "it": "Beneficio netto suggerito (EUR)"},
+    "handin_no_name": {"en": "Write your name in NAME at the top of the notebook: the teacher's gradebook skips a "
+                             "hand-in without a name.",
+                       "it": "Scrivi il tuo nome in NAME all'inizio del notebook: il registro del docente salta un "
+                             "lavoro senza nome."},
+    "gb_title": {"en": "Class summary: the case study", "it": "Riepilogo della classe: il caso di studio"},
+    "gb_counts": {"en": "Students: {students}; files skipped: {skipped}; handed in more than once: {duplicates} "
+                        "(the latest counts).",
+                  "it": "Studenti: {students}; file saltati: {skipped}; consegnati più volte: {duplicates} "
+                        "(vale l'ultimo)."},
+    "gb_questions": {"en": "Graded questions: right at the first try and at the end",
+                     "it": "Domande con verifica: giuste al primo tentativo e alla fine"},
+    "gb_share_axis": {"en": "Students (%)", "it": "Studenti (%)"},
+    "gb_cases": {"en": "By case (students are compared within their case)",
+                 "it": "Per caso (gli studenti si confrontano all'interno del loro caso)"},
+    "gb_decisions": {"en": "Decisions by case", "it": "Decisioni per caso"},
+    "gb_duplicates": {"en": "Handed in more than once", "it": "Consegnati più volte"},
+    "gb_first_try": {"en": "right at first try", "it": "giusta al primo tentativo"},
+    "gb_attempts": {"en": "attempts", "it": "tentativi"},
+    "gb_final": {"en": "right at the end", "it": "giusta alla fine"},
+    "gb_name": {"en": "Student", "it": "Studente"},
+    "gb_case": {"en": "Case", "it": "Caso"},
+    "gb_file": {"en": "File", "it": "File"},
+    "gb_reason": {"en": "Why it was skipped", "it": "Perché è stato saltato"},
+    "gb_services": {"en": "Services outsourced", "it": "Servizi esternalizzati"},
+    "gb_clauses": {"en": "Optional clauses", "it": "Clausole facoltative"},
+    "gb_net_benefit": {"en": "Net benefit (EUR)", "it": "Beneficio netto (EUR)"},
+    "gb_suggested_services": {"en": "Suggested services", "it": "Servizi suggeriti"},
+    "gb_suggested_clauses": {"en": "Suggested clauses", "it": "Clausole suggerite"},
+    "gb_matches_suggestion": {"en": "Same as the suggestion", "it": "Uguale al suggerimento"},
+    "gb_justification_words": {"en": "Justification (words)", "it": "Motivazione (parole)"},
+    "gb_reflection_words": {"en": "Reflections (words)", "it": "Riflessioni (parole)"},
+    "gb_score": {"en": "Questions right", "it": "Domande giuste"},
+    "gb_students": {"en": "Students", "it": "Studenti"},
+    "gb_mean_score": {"en": "Mean questions right", "it": "Media domande giuste"},
+    "gb_median_net_benefit": {"en": "Median net benefit (EUR)", "it": "Beneficio netto mediano (EUR)"},
+    "gb_sheet_gradebook": {"en": "gradebook", "it": "registro"},
+    "gb_sheet_cases": {"en": "by case", "it": "per caso"},
+    "gb_sheet_skipped": {"en": "skipped", "it": "saltati"},
+    "hint_case_q3": {"en": "Not yet: for each service, expected legal loss in house minus outsourced; which is largest?",
+                     "it": "Non ancora: per ogni servizio, perdita legale attesa in azienda meno esternalizzando; "
+                           "qual è la più grande?"},
     "hint_required_clauses": {"en": "Did you include the clauses the law requires (their fee premium and drafting)? "
                                     "The blog's supplier needs the GDPR art. 28 contract and the written IP "
                                     "assignment.",
