@@ -26,10 +26,36 @@ def exercise_pairs(name: str, lang: str = "en") -> list[tuple[str, str, str]]:
     cells = jupytext.read(ROOT / "notebooks" / "src" / lang / f"{name}.md", fmt="md:myst").cells
     pairs = []
     for cell, after in zip(cells, cells[1:]):
-        if "exercise" in cell.metadata.get("tags", []):
+        if "exercise" in cell.metadata.get("tags", []) and cell.cell_type == "code":
             assert "solution" in after.metadata.get("tags", []), f"{name}: an exercise without its solution below it"
             pairs.append((re.search(r'^check\("(\w+)"', cell.source, re.M).group(1), cell.source, after.source))
     return pairs
+
+
+def worked_answers(name: str, lang: str = "en") -> list[tuple[str, str]]:
+    """(student prompt, worked answer) for each text exercise (open questions, rubric) of a notebook's source."""
+    cells = jupytext.read(ROOT / "notebooks" / "src" / lang / f"{name}.md", fmt="md:myst").cells
+    pairs = []
+    for cell, after in zip(cells, cells[1:]):
+        if "exercise" in cell.metadata.get("tags", []) and cell.cell_type == "markdown":
+            assert "solution" in after.metadata.get("tags", []), f"{name}: a prompt without its worked answer below it"
+            pairs.append((cell.source, after.source))
+    return pairs
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_case_study_has_a_rubric_and_worked_answers_for_every_open_question(lang):
+    (prompt, answer), = worked_answers("05_case_study", lang)
+    words = {"en": ("rubric", "Think it over, 1", "Think it over, 2", "Recap questions"),
+             "it": ("griglia di valutazione", "Per riflettere, 1", "Per riflettere, 2", "Domande del riepilogo")}[lang]
+    for word in words:
+        assert word in answer
+    for number in ("(1)", "(2)", "(3)", "(4)"):  # each recap question answered
+        assert number in answer.split(words[3], 1)[1]
+    student = "\n".join(cell.source for cell in nbformat.read(FOLDERS[lang] / "05_case_study.ipynb", as_version=4).cells)
+    assert prompt.strip() in student
+    for line in solution_lines(prompt, answer):
+        assert line not in student, line
 
 
 def solution_lines(student: str, solution: str) -> list[str]:
@@ -88,10 +114,13 @@ def test_instructor_edition_is_the_student_edition_plus_banner_and_solutions(edi
             assert banner in instructor[0].source
             assert len(instructor) == len(student) + 1
             solved = set(MANIFEST.entry(student_path.stem).questions)
+            prompts = dict(worked_answers(student_path.stem, lang)) if student_path.stem in GRADED else {}
             for mine, theirs in zip(instructor[1:], student):
                 question = re.search(r'^check\("(\w+)"', theirs.source, re.M) if theirs.cell_type == "code" else None
                 if question:
                     assert question.group(1) in solved and mine.source != theirs.source
+                elif theirs.source in prompts:  # a worked answer in place of a prompt
+                    assert _unlinked(mine.source) == _unlinked(prompts[theirs.source])
                 else:  # the same text; only relative links point elsewhere (instructor/<lang>/ is deeper)
                     assert _unlinked(mine.source) == _unlinked(theirs.source)
 
