@@ -24,7 +24,7 @@ NPM       ?= npm
 CHP_VERSION := 4.6.3
 PROXY     := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test setup setup-test proxy app notebooks docs instructor clean help
+.PHONY: lab test setup setup-test proxy app notebooks docs instructor teacher-kit clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
@@ -33,6 +33,7 @@ help:
 	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
 	@echo "make docs   - rewrite the generated parts of docs/model.md from the model and data/"
 	@echo "make instructor - write the instructor edition (solutions filled in) to instructor/en and instructor/it"
+	@echo "make teacher-kit - printable worksheets, answer keys and opening slides (en, it) in build/teacher-kit/"
 	@echo "make proxy  - install configurable-http-proxy (npm) into node_modules/ for the JupyterHub tests"
 	@echo "make clean  - remove .venv, node_modules and caches"
 
@@ -98,6 +99,28 @@ docs: $(VENV)/.installed
 # notebooks/. Generated, git-ignored: do not hand it to students.
 instructor: $(VENV)/.installed
 	$(BIN)/python tools/build_notebooks.py --instructor instructor
+
+# The teacher's kit (docs/teaching.md, docs/it/teaching.md), into build/teacher-kit/ (git-ignored):
+# <lang>/worksheet/   the student notebooks as printable HTML (nbconvert, not executed: questions open)
+# <lang>/answer_key/  the instructor edition as HTML: solutions, worked answers, the rubric of 05
+# <lang>/opening_slides.slides.html  reveal.js slides (nbconvert --to slides) from docs/slides/opening.md
+KIT := build/teacher-kit
+KIT_NOTEBOOKS := 00_start_here 01_costs 02_legal_risks 03_tradeoff_explorer 04_contract_clauses 05_case_study 06_uncertainty
+teacher-kit: $(VENV)/.installed
+	rm -rf $(KIT) && mkdir -p $(KIT)
+	$(BIN)/python tools/build_notebooks.py --instructor $(KIT)/instructor
+	for lang in en it; do \
+	  src=notebooks; [ $$lang = it ] && src=notebooks/it; \
+	  for nb in $(KIT_NOTEBOOKS); do \
+	    $(BIN)/jupyter nbconvert --to html --log-level=WARN $$src/$$nb.ipynb --output-dir $(KIT)/$$lang/worksheet || exit 1; \
+	    $(BIN)/jupyter nbconvert --to html --log-level=WARN $(KIT)/instructor/$$lang/$$nb.ipynb \
+	      --output-dir $(KIT)/$$lang/answer_key || exit 1; \
+	  done; \
+	  slides=docs/slides/opening.md; [ $$lang = it ] && slides=docs/it/slides/opening.md; \
+	  $(BIN)/jupytext --quiet --to ipynb $$slides -o $(KIT)/$$lang/opening_slides.ipynb || exit 1; \
+	  $(BIN)/jupyter nbconvert --to slides --log-level=WARN $(KIT)/$$lang/opening_slides.ipynb || exit 1; \
+	done
+	@echo "teacher's kit in $(KIT)/: en/ and it/ (worksheet/, answer_key/, opening_slides.slides.html)"
 
 test: $(VENV)/.installed-test proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,35 @@
+"""`make teacher-kit` builds the printable worksheets, the answer keys and the opening slides from a clean clone."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ["00_start_here", "01_costs", "02_legal_risks", "03_tradeoff_explorer", "04_contract_clauses",
+             "05_case_study", "06_uncertainty"]
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(shutil.which("git") is None or shutil.which("make") is None, reason="needs git and make")
+def test_make_teacher_kit_from_a_clean_clone(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    venv = Path(sys.executable).resolve().parent.parent  # the project's .venv, already set up
+    result = subprocess.run(["make", "teacher-kit", f"VENV={venv}"], cwd=clone, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    kit = clone / "build" / "teacher-kit"
+    for lang, rubric, open_cell in (("en", "marking rubric", "answer = ..."), ("it", "griglia di valutazione",
+                                                                               "answer = ...")):
+        for name in NOTEBOOKS:
+            worksheet = (kit / lang / "worksheet" / f"{name}.html").read_text(encoding="utf-8")
+            key = (kit / lang / "answer_key" / f"{name}.html").read_text(encoding="utf-8")
+            assert "<html" in worksheet and "<html" in key
+        case_worksheet = (kit / lang / "worksheet" / "05_case_study.html").read_text(encoding="utf-8")
+        case_key = (kit / lang / "answer_key" / "05_case_study.html").read_text(encoding="utf-8")
+        assert rubric in case_key and rubric not in case_worksheet
+        assert open_cell in case_worksheet.replace("<span class=\"o\">=</span>", "=") or "..." in case_worksheet
+        slides = (kit / lang / "opening_slides.slides.html").read_text(encoding="utf-8")
+        assert "reveal" in slides.lower() and slides.count("<section") >= 5
