@@ -59,11 +59,16 @@ def test_invalid_combination_shows_a_message_not_a_traceback(explorer):
     with explorer.hold():
         for box in explorer.controls["services"].values():
             box.value = False
-    assert "role=\"alert\"" in explorer.message.value
-    assert "services" in explorer.message.value
-    assert "Traceback" not in explorer.message.value
-    explorer.controls["services"]["blog"].value = True  # fixing it clears the message
+    # in plain words, beside the boxes that caused it; the last chart and table are not left on screen
+    beside = explorer.field_messages["services"]
+    assert 'role="alert"' in beside.value and "Tick at least one service" in beside.value
+    assert "Traceback" not in beside.value and "Scenario field" not in beside.value
     assert explorer.message.value == ""
+    assert all(view.layout.visibility == "hidden" for view in (explorer.figure, explorer.table,
+                                                               explorer.recommendations, explorer.summary))
+    explorer.controls["services"]["blog"].value = True  # fixing it clears the message
+    assert beside.value == "" and explorer.message.value == ""
+    assert explorer.figure.layout.visibility is None and explorer.table.layout.visibility is None
     assert list(explorer.evaluation.index) == ["blog"]
 
 

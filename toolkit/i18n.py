@@ -124,6 +124,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # widgets
     "invalid_combination": {"en": "These inputs cannot be evaluated: {problem}",
                             "it": "Questi dati non si possono valutare: {problem}"},
+    "fix_services": {"en": "Tick at least one service to see the decision.",
+                     "it": "Spunta almeno un servizio per vedere la decisione."},
     "profile": {"en": "Company profile", "it": "Profilo aziendale"},
     "volume": {"en": "Activity volume (x)", "it": "Volume di attività (x)"},
     "horizon_months": {"en": "Horizon (months)", "it": "Orizzonte (mesi)"},

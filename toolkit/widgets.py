@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import re
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -63,6 +64,9 @@ class Dashboard(widgets.VBox):
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
         self._update, self._holding, self._scenario = update, False, scenario
         self.updates = 0  # how many times the outputs were recomputed (tests and benchmarks read it)
+        # Outputs hidden while the inputs cannot be evaluated (never a stale chart or table), and
+        # scenario field -> a message widget beside its control, for a problem of that field.
+        self.outputs, self.field_messages = [], {}
         super().__init__(children=[*body, self.message])
         for widget in self._all_controls():
             widget.observe(self._changed, names="value")
@@ -114,13 +118,25 @@ class Dashboard(widgets.VBox):
                     control.value = value
 
     def refresh(self) -> None:
+        for view in self.field_messages.values():
+            view.value = ""
         try:
             scenario = self.scenario()
             self._update(scenario)
         except (ValueError, DataError) as exc:
-            self.message.value = _alert(t("invalid_combination", self.lang, problem=str(exc)))
+            field = re.match(r"Scenario field '(\w+)'", str(exc))
+            view = self.field_messages.get(field.group(1)) if field else None
+            if view is not None:  # beside the control that caused it, in plain words
+                view.value = _alert(t(f"fix_{field.group(1)}", self.lang))
+                self.message.value = ""
+            else:
+                self.message.value = _alert(t("invalid_combination", self.lang, problem=str(exc)))
+            for output in self.outputs:  # no stale result on screen
+                output.layout.visibility = "hidden"
         else:
             self.message.value = ""
+            for output in self.outputs:
+                output.layout.visibility = None
         self.updates += 1
 
 
@@ -464,11 +480,12 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         summary.value = _summary_html(evaluation, current, lang)
         dashboard.evaluation = evaluation
 
+    services_message = widgets.HTML()
     inputs = widgets.HBox([
         _box(t("inputs", lang), [_view(controls[k], lang) for k in ("profile", "volume", "horizon_months",
                                                                      "salary_multiplier", "fee_multiplier")]
              + [controls["risk_appetite"]]),
-        _box(t("services_in_scope", lang), list(controls["services"].values()), width="28em"),
+        _box(t("services_in_scope", lang), list(controls["services"].values()) + [services_message], width="28em"),
         _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
                                           for view in (box, required_views[clause])] + [best_button], width="34em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
@@ -478,6 +495,8 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
     dashboard.figure, dashboard.table, dashboard.recommendations = image, table, recommendations
     dashboard.summary, dashboard.risk_figure = summary, sides_image
     dashboard.evaluation, dashboard.scenario_files = None, files
+    dashboard.outputs = [image, summary, recommendations, table, sides_image]
+    dashboard.field_messages = {"services": services_message}
     _connect_scenario_files(dashboard, files)
 
     def suggest(_button):

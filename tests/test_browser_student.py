@@ -1,0 +1,83 @@
+"""What a student sees in the `make app` dashboard (Voila, Chromium): messages next to their cause, no stale result.
+
+* Unticking every service hides the charts and the table and says "Tick at least one service" beside
+  the service boxes.
+* A Save with a bad file name says so next to the Save button (not under the table).
+
+Screenshots: test-artifacts/screenshots/student-*.png. Helpers: tests/browser_support.py.
+"""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser_support as support  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = support.browser_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run in CI (CI=true) but {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
+    with support.chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def app(browser):
+    with support.voila_app() as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser):
+    page = support.new_page(browser)
+    yield page
+    page.context.close()
+
+
+def _gap(a, b) -> float:
+    """The distance in px between two boxes (0 if they touch or overlap)."""
+    dx = max(0.0, max(a["x"], b["x"]) - min(a["x"] + a["width"], b["x"] + b["width"]))
+    dy = max(0.0, max(a["y"], b["y"]) - min(a["y"] + a["height"], b["y"] + b["height"]))
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def test_untick_every_service_hides_the_results_and_says_why_beside_the_boxes(page, app):
+    import toolkit
+
+    data = toolkit.load_dataset()
+    explorer = support.open_app(page, app)
+    for name in data.services.name_en:
+        page.locator(".widget-checkbox", has_text=name).locator("input[type=checkbox]").first.uncheck()
+    message = page.get_by_text("Tick at least one service")
+    message.wait_for(state="visible", timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll('img.widget-image')]"
+                           ".every(img => getComputedStyle(img).visibility === 'hidden')", timeout=30_000)
+    last_box = page.locator(".widget-checkbox", has_text=data.services.name_en.iloc[-1]).first
+    assert _gap(message.bounding_box(), last_box.bounding_box()) < 80, "the message is beside the boxes"
+    assert page.get_by_text("Scenario field").count() == 0, "no code words"
+    assert not explorer.recommendations.is_visible() and not page.locator("table.smm-table").first.is_visible()
+    print(f"\nscreenshot: {support.screenshot(page, 'student-untick-all-after')}")
+    page.locator(".widget-checkbox", has_text="Blog management").locator("input[type=checkbox]").first.check()
+    message.wait_for(state="detached", timeout=30_000)
+    explorer.chart.wait_for(state="visible")
+
+
+def test_save_error_shows_next_to_the_button(page, app):
+    support.open_app(page, app)
+    name = page.locator(".widget-text", has=page.locator(".widget-label", has_text="Scenario file")).locator("input")
+    name.fill("../elsewhere.json")
+    name.press("Enter")
+    save = page.locator("button", has_text="Save").first
+    save.click()
+    alert = page.locator("[role=alert]", has_text="plain name ending in .json")
+    alert.wait_for(state="visible", timeout=30_000)
+    assert _gap(alert.bounding_box(), save.bounding_box()) < 120, "the error is next to the Save button"
+    print(f"\nscreenshot: {support.screenshot(page, 'student-save-error-after')}")
