@@ -1,5 +1,5 @@
 # Two commands do all the set-up (see README.md):
-#   make lab    create .venv, install the project, start JupyterLab on notebooks/
+#   make lab    create .venv, install the project, start JupyterLab on the project with notebook 00 open
 #   make app    the same set-up, then the explorer dashboard alone with Voila (no code shown)
 #   make test   the same set-up with the test extras, then every test
 # Nothing is installed outside this folder: Python packages go to .venv, and the one npm package the
@@ -27,7 +27,7 @@ PROXY     := node_modules/.bin/configurable-http-proxy
 .PHONY: lab test setup setup-test proxy app notebooks docs instructor teacher-kit clean help
 
 help:
-	@echo "make lab    - set up .venv and start JupyterLab on notebooks/ (127.0.0.1, token on)"
+	@echo "make lab    - set up .venv and start JupyterLab on the project, notebook 00 open (127.0.0.1, token on)"
 	@echo "make app    - set up .venv and serve the explorer dashboard with Voila (127.0.0.1:8866, or the next free port)"
 	@echo "make test   - set up .venv with the test extras and run every test"
 	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
@@ -66,13 +66,17 @@ proxy:
 	    configurable-http-proxy@$(CHP_VERSION) && test -x $(PROXY); \
 	else echo "warning: npm not found, so the JupyterHub tests will be skipped (Debian/Ubuntu: sudo apt-get install nodejs npm)"; fi
 
+# JupyterLab's root is the project folder, so that data/, docs/model.md and cases/, which the notebooks
+# link to, open in the lab; it starts with notebook 00 open (a notebook's kernel still runs in its own folder).
+LAB_START := /lab/tree/notebooks/00_start_here.ipynb
+
 # Port: 8888, or when taken the next free one (JupyterLab's ServerApp.port_retries, default 50;
 # checked with 8888 held by another process: it logs "The port 8888 is already in use" and serves on 8889).
 lab: $(VENV)/.installed
 	@echo "Starting JupyterLab on 127.0.0.1 with a token: open the http://127.0.0.1:...?token=... URL printed below."
 	@echo "If the port is taken, JupyterLab picks the next free one and prints it. Stop with Ctrl+C."
-	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
-	  --LabApp.default_url=/lab/tree/00_start_here.ipynb $(ROOT_FLAG)
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. \
+	  --LabApp.default_url=$(LAB_START) $(ROOT_FLAG)
 
 # A port is taken when something on 127.0.0.1 accepts a connection there; then the next free one
 # is used and the message says so. Should the port be grabbed between this check and the start,

@@ -108,6 +108,22 @@ class Dataset:
         return f"Dataset({self.path}: {sizes})"
 
 
+def copy_data(folder="my_data") -> Path:
+    """Copy the bundled ``data/`` into ``folder`` (relative to the working folder: the notebook's) to edit it
+    there, and return its path; then ``load_dataset(folder)`` loads the copy. The bundled tables stay as
+    they are. An existing ``folder`` is never overwritten: its path is returned as it is (an edited copy
+    is the student's work)."""
+    import shutil
+
+    target = Path(folder)
+    if target.exists():
+        if not target.is_dir():
+            raise DataError("a file with this name exists; expected a folder to copy the data into", target)
+        return target
+    shutil.copytree(BUNDLED_DATA, target, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    return target
+
+
 def load_dataset(path=None) -> Dataset:
     """Load and validate the data package in ``path`` (``None``: the bundled ``data/``)."""
     folder = BUNDLED_DATA if path is None else Path(path)
