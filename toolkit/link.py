@@ -13,7 +13,10 @@ The link has nbgitpuller's documented form (its link generator builds the same):
   deploy/jupyterhub_config.py: the students' copies were cloned from it on their first start, so the
   link brings them whatever the administrator pulled into it (``sudo git -C /srv/smm-lab pull``), with
   the toolkit and data/ of the same version. On a hub without the shared copy, give the published
-  repository (``--repo https://github.com/OWNER/REPO``).
+  repository (``--repo https://github.com/OWNER/REPO``). nbgitpuller updates a copy that exists from
+  the repository it was cloned from (``git fetch`` of its origin): a student whose copy the first start
+  made from /srv/smm-lab gets /srv/smm-lab's version whatever ``repo`` says; ``repo`` is what a student
+  without a copy gets.
 * ``urlpath``: what opens afterwards, relative to the student's server (JupyterLab on notebook 00 by
   default; ``--app voila --open app/explorer.ipynb`` for the dashboard alone).
 * ``branch``: only when given (nbgitpuller then uses the repository's default branch).
