@@ -307,14 +307,15 @@ def test_the_start_script_clones_the_lab_once_then_runs_the_server(tmp_path):
 
 def test_the_start_script_copies_when_the_shared_lab_is_not_a_git_clone(tmp_path):
     lab_root = tmp_path / "srv" / "smm-lab"
-    for folder in ("notebooks", "app", "cases", "data"):
+    for folder in ("notebooks", "app", "cases", "data", "docs"):
         shutil.copytree(ROOT / folder, lab_root / folder)
     home = tmp_path / "home"
     home.mkdir()
     done = start(lab_root, home, "true")
     assert done.returncode == 0, done.stderr
     assert (home / FOLDER / "notebooks" / "00_start_here.ipynb").is_file()
-    assert (home / FOLDER / "cases").is_dir() and not (home / FOLDER / ".git").exists()
+    assert (home / FOLDER / "cases").is_dir() and (home / FOLDER / "docs").is_dir()
+    assert not (home / FOLDER / ".git").exists()
 
 
 def test_the_start_script_fails_when_the_server_program_is_missing(tmp_path):
