@@ -33,3 +33,26 @@ def test_make_teacher_kit_from_a_clean_clone(tmp_path):
         assert open_cell in case_worksheet.replace("<span class=\"o\">=</span>", "=") or "..." in case_worksheet
         slides = (kit / lang / "opening_slides.slides.html").read_text(encoding="utf-8")
         assert "reveal" in slides.lower() and slides.count("<section") >= 5
+
+
+def test_italian_guide_matches_the_manifest_and_its_links_resolve():
+    import re
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_notebooks import MANIFEST
+
+    guide = ROOT / "docs" / "it" / "teaching.md"
+    text = guide.read_text(encoding="utf-8")
+    total = 0
+    for entry in MANIFEST.student():
+        row = f"| [`{entry.name}`](../../notebooks/it/{entry.name}.ipynb) | {entry.does['it']} | {entry.minutes} min |"
+        assert row in text, row
+        total += entry.minutes
+    assert f"| | tutti, ogni attività | {total} min |" in text
+    for target in re.findall(r"\]\(([^)#]+)\)", text):
+        if not target.startswith("http"):
+            assert (guide.parent / target).exists(), target
+    english = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#]+)\)", english):
+        if not target.startswith("http"):
+            assert (ROOT / "docs" / target).exists(), target
