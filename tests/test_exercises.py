@@ -154,7 +154,7 @@ def test_unfinished_function_says_no_answer_yet_in_both_languages(dataset):
 # --- answers as students write them ---------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("answer", ["High", "HIGH", " high ", "Alto", "alto"])
+@pytest.mark.parametrize("answer", ["High", "HIGH", " high ", "Alto", "alto", "alta", "Alta"])
 def test_labels_any_case_and_either_language(answer, lang, dataset):
     assert check("risks_q2", answer, lang=lang, dataset=dataset).correct
 

@@ -332,6 +332,9 @@ def _table_ids(data, table: str) -> dict:
         if column in frame.columns:
             for key, value in frame[column].items():
                 lookup[str(value).strip().lower()] = key
+                if column == "label_it" and str(value).strip().lower().endswith("o"):
+                    # a band is "alta" in Italian when it agrees with "fascia" (la fascia alta)
+                    lookup[str(value).strip().lower()[:-1] + "a"] = key
     for key in frame.index:
         lookup[str(key).lower()] = key
         lookup[str(key).lower().replace("_", " ")] = key
