@@ -128,3 +128,16 @@ def test_the_debrief_names_no_clause():
     source = Path(debrief_module.__file__).read_text(encoding="utf-8")
     ids = set(load_dataset().clauses.index) | set(REPLACED_CLAUSES)
     assert ids and not [clause for clause in ids if re.search(rf"\b{clause}\b", source)]
+
+
+def test_a_bigger_firm_is_no_outlier_students_are_compared_within_their_case(tmp_path, dataset):
+    # four students on the small firm, close to each other, and one on the clinic, whose net benefit
+    # is far larger: pooled, the clinic would be "far above the class"; within its case it is alone
+    for name, horizon in (("a", 24), ("b", 25), ("c", 26), ("d", 27)):
+        Scenario(horizon_months=horizon).save(tmp_path / f"{name}.json")
+    Scenario.load(Path(__file__).resolve().parent.parent / "cases" / "clinica.json").save(tmp_path / "e.json")
+    result = debrief(tmp_path, dataset)
+    assert result.students.loc["e.json", "case"] == "clinica"
+    assert result.students["decision_net_benefit"]["e.json"] > 2 * result.students["decision_net_benefit"].drop(
+        "e.json").max()
+    assert "e.json" not in result.outliers.index
