@@ -88,7 +88,8 @@ def labels_of(ax):
 
 
 def legend_texts(ax):
-    return [text.get_text() for text in ax.get_legend().get_texts()]
+    # a long entry is wrapped to keep the legend narrow (issue 13): compared as one line
+    return [text.get_text().replace("\n", " ") for text in ax.get_legend().get_texts()]
 
 
 def texts(ax):

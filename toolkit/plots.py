@@ -183,7 +183,7 @@ def _value_labels(ax, bars, lang):
                     textcoords="offset points", ha="left" if side > 0 else "right", va="center",
                     fontsize="x-small", bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none",
                                                   alpha=0.85) if inside else None)
-    ax.margins(x=0.15)
+    ax.margins(x=0.25)  # room for the outside labels, also in the explorer's narrow chart
 
 
 def _services_axis(ax, labels):
@@ -223,7 +223,7 @@ def savings_vs_risk(evaluation, ax=None, lang="en", appetite="medium", *, datase
         ax.annotate(text, (1.03, 0.0), xycoords="axes fraction", xytext=(offset, 0), textcoords="offset points",
                     ha="left", va="bottom", fontsize="small", linespacing=1.25)
     line = ax.axvline(limit, color=EDGE, linestyle="--", linewidth=1,
-                      label=t("plot_appetite_line", lang, band=t(appetite, lang), score=limit))
+                      label=_wrap(t("plot_appetite_line", lang, band=t(appetite, lang), score=limit), 26))
     ax.axhline(0, color=EDGE, linewidth=0.8)
     ax.set_xlim(0, SCORE_MAX + 1)
     low, high = min(evaluation["savings"].min(), 0), max(evaluation["savings"].max(), 0)
@@ -486,8 +486,11 @@ def clause_value_bars(clause_table, ax=None, lang="en", dataset=None):
     ax.axvline(0, color=EDGE, linewidth=0.8)
     _services_axis(ax, labels)
     _eur_ticks(ax.xaxis, lang)
-    _legend(ax, loc="best")
-    return _finish(ax, t("plot_clause_title", lang), t("plot_eur_axis", lang), t("clause", lang))
+    _finish(ax, t("plot_clause_title", lang), t("plot_eur_axis", lang), t("clause", lang))
+    # Under the axis label, not inside the axes: the bars' value labels reach every corner (issue 13).
+    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1, borderaxespad=0.5,
+            bbox_transform=ax.transAxes)
+    return ax
 
 
 _Y_AXIS = {"savings": "plot_savings_axis", "net_benefit": "plot_net_benefit_axis"}
