@@ -11,7 +11,7 @@ is sent anywhere: the student hands the folder in.
 reported and skipped; a student who handed in twice counts once, with the later hand-in) and
 returns one row per student: case, decision, and per question first-try correct, attempts and
 final correct. ``write_gradebook`` writes it as CSV and xlsx with a one-page HTML class summary
-(``python -m toolkit debrief DIR --gradebook OUT``).
+(``python -m toolkit debrief DIR --out OUT --lang it``).
 """
 from __future__ import annotations
 
