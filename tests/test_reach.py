@@ -53,3 +53,44 @@ def test_copy_data_gives_an_editable_copy_and_never_overwrites(tmp_path, monkeyp
     (tmp_path / "a_file").write_text("x", encoding="utf-8")
     with pytest.raises(toolkit.DataError, match="folder"):
         toolkit.copy_data("a_file")
+
+
+def _copy_with(tmp_path, name, transform):
+    folder = tmp_path / "d"
+    toolkit.copy_data(folder)
+    path = folder / name
+    path.write_bytes(transform(path.read_bytes()))
+    return folder
+
+
+def test_utf16_file_names_the_fix(tmp_path):
+    folder = _copy_with(tmp_path, "costs.csv", lambda raw: raw.decode("utf-8").encode("utf-16"))
+    with pytest.raises(toolkit.DataError, match="CSV UTF-8") as caught:
+        toolkit.load_dataset(folder)
+    assert "costs.csv" in str(caught.value) and "UTF-16" in str(caught.value)
+
+
+def test_a_column_renamed_in_italian_says_to_rename_it_back(tmp_path):
+    folder = _copy_with(tmp_path, "profiles.csv",
+                        lambda raw: raw.replace(b"gross_salary_eur", b"Retribuzione lorda", 1))
+    with pytest.raises(toolkit.DataError, match="gross_salary_eur") as caught:
+        toolkit.load_dataset(folder)
+    assert "rename the column back" in str(caught.value) or "renamed to" in str(caught.value)
+
+
+def test_absurd_magnitudes_are_a_data_error(tmp_path):
+    import csv
+    import io
+
+    def huge_salary(raw):
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+        rows[1][rows[0].index("gross_salary_eur")] = "1e308"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue().encode("utf-8")
+
+    folder = _copy_with(tmp_path, "profiles.csv", huge_salary)
+    with pytest.raises(toolkit.DataError, match="plausible") as caught:
+        toolkit.load_dataset(folder)
+    assert "gross_salary_eur" in str(caught.value) and "line 2" in str(caught.value)
+    assert toolkit.data.PLAUSIBLE_MAX >= 100 * toolkit.load_dataset().legal_areas.max_sanction_eur.max()

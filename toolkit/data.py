@@ -44,6 +44,10 @@ TABLES = ("services", "legal_areas", "exposure", "clauses", "clause_effects", "c
 # adjustment, no clause the law requires), not a damaged file.
 _MAY_BE_EMPTY = ("profile_adjustments", "requirements")
 _MAX_FILE_BYTES = 5_000_000  # a teaching table is a few kB; refuse to parse anything huge
+# The largest magnitude any number of the data may have: ten billion (euros, hours, ...). The biggest real
+# figure here is a fine cap of EUR 20 million; anything near 1e10 is a typing error (1e308 would even pass as a
+# finite float and overflow the model's sums into inf).
+PLAUSIBLE_MAX = 1e10
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d*,\d+$")
 
@@ -182,6 +186,10 @@ def _read_table(path: Path, schema: dict, may_be_empty: bool = False) -> _RawTab
     data = path.read_bytes()
     if len(data) > _MAX_FILE_BYTES:
         raise DataError(f"file is {len(data):,} bytes; expected a small table (at most {_MAX_FILE_BYTES:,})", path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
+        # Excel's "Unicode text" (UTF-16): every other byte is zero; decoded as UTF-8 the names come out garbled.
+        raise DataError("the file is saved as 'Unicode text' (UTF-16); in Excel use File > Save As > "
+                        "'CSV UTF-8 (comma delimited) (*.csv)' (LibreOffice: Text CSV, character set UTF-8)", path)
     try:
         text = _decode(data)
     except UnicodeDecodeError as exc:
@@ -211,7 +219,9 @@ def _read_table(path: Path, schema: dict, may_be_empty: bool = False) -> _RawTab
     if missing:
         name = missing[0]
         guess = difflib.get_close_matches(name, [h for h in header if h not in names], n=1)
-        hint = f" (was it renamed to '{guess[0]}'?)" if guess else ""
+        hint = f" (was it renamed to '{guess[0]}'?)" if guess else (
+            " (the column names stay as in the bundled file, in English and without spaces, whatever the "
+            "language of the lab: rename the column back)" if header else "")
         raise DataError(f"column '{name}' is missing{hint}; expected the columns {', '.join(names)}",
                         path, line=lines[0], column=name)
     duplicated = sorted({h for h in header if header.count(h) > 1 and h in names})
@@ -239,9 +249,20 @@ def _read_table(path: Path, schema: dict, may_be_empty: bool = False) -> _RawTab
                 expected = _TYPE_WORDS[spec["type"]]
                 raise DataError(f"found '{cell}' where {expected} belongs; expected {expected}{_unit(spec)}",
                                 path, line=line, column=spec["name"])
+            if is_number and _too_large(cell):
+                raise DataError(f"found '{cell}', far beyond any plausible value; expected a number of at most "
+                                f"{PLAUSIBLE_MAX:,.0f} in size{_unit(spec)} (a typing error?)",
+                                path, line=line, column=spec["name"])
             cells.append(cell)
         rows.append(cells)
     return _RawTable(path, names, rows, lines[1:])
+
+
+def _too_large(cell: str) -> bool:
+    try:
+        return abs(float(cell)) > PLAUSIBLE_MAX
+    except ValueError:
+        return False
 
 
 def _finite_or_not_a_number(cell: str) -> bool:
