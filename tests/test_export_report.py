@@ -312,3 +312,27 @@ def test_with_profile_adds_a_validated_firm(dataset):
     with pytest.raises(ValueError, match="profile_id"):
         toolkit.with_profile(dataset, "My Firm!", name_en="x", gross_salary_eur=1, oncost_multiplier=1.4,
                              productive_hours_year=1_720, turnover_eur=1, activity_volume=1)
+
+
+def test_a_failed_export_leaves_the_previous_hand_in_whole(data, tmp_path, monkeypatch):
+    from toolkit import plots
+
+    out = tmp_path / "hand_in"
+    export_report(data, SCENARIO, out, draws=300, seed=3)
+    (out / "my_notes.txt").write_text("mine", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):  # the last chart fails, after most files were written
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(plots, "decision_histogram", broken)
+    with pytest.raises(OSError, match="No space"):
+        export_report(data, Scenario(profile="micro"), out, draws=300, seed=3)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old hand-in, whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand_in"], "no staging folder left behind"
+    monkeypatch.undo()
+    files = export_report(data, Scenario(profile="micro"), out, draws=300, seed=3)
+    assert all(f.parent == out and f.exists() for f in files)
+    assert (out / "my_notes.txt").read_text(encoding="utf-8") == "mine", "the student's own file is kept"
+    assert Scenario.load(out / "scenario.json") == Scenario(profile="micro")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand_in"]

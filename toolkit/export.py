@@ -10,9 +10,14 @@ Beside the model, not underneath it: nothing in ``data``/``model`` imports this 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import numbers
+import os
+import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -221,17 +226,59 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
     * ``report.html``: one page with the scenario, the tables and every chart embedded
       (no other file needed), in ``lang``, marked as a teaching aid, not legal advice.
 
-    Returns the files written. Bad input raises ValueError before any file is written.
+    Returns the files written. Bad input raises ValueError before any file is written. The folder is built
+    beside ``out_dir`` and swapped in whole at the end: if anything fails, the previous ``out_dir`` is left as
+    it was (files there that the report does not write are kept).
     """
-    from . import plots
-
     lang = i18n.check_lang(lang)
     scenario = scenario or Scenario()
     tables = report_tables(dataset, scenario, draws=draws, seed=seed, change=change, progress=progress)
     simulation = tables.pop("_simulation")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"{out}: this is a file; expected a folder to write the report into")
+    final = Path(out_dir)
+    if final.exists() and not final.is_dir():
+        raise ValueError(f"{final}: this is a file; expected a folder to write the report into")
+    # The whole folder is built beside the old one and swapped in at the end: a failure (a workbook held
+    # open, a full disk, a killed process) leaves the previous hand-in whole, never half old, half new.
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(final)
+    out = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.new-"))
+    try:
+        written = _write_report(dataset, scenario, tables, simulation, out, lang, change)
+        _swap_in(out, final)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return [final / path.name for path in written]
+
+
+def _remove_leftovers(final: Path, age: float = 60.0) -> None:
+    """Remove the staging folders a killed export of ``final`` left beside it (older than ``age`` s)."""
+    now = time.time()
+    for pattern in (f".{final.name}.new-*", f".{final.name}.old-*"):
+        for leftover in final.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > age:
+                    shutil.rmtree(leftover)
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging``; files of ``final`` the export does not write (a student's notes,
+    a hand-in's handin.json) are carried over."""
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    for item in final.iterdir():
+        if not (staging / item.name).exists():
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
+    old = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.old-"))
+    os.rename(final, old / final.name)
+    os.rename(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_report(dataset, scenario, tables, simulation, out, lang, change) -> list[Path]:
+    from . import plots
+
     written = export_decision(dataset, scenario, out, lang=lang)
     sheets = {"scenario": tables["scenario"]}  # field / value as JSON: it reads back as the scenario
     sources = {"evaluation": evaluate(dataset, scenario), "breakdown": breakdown(dataset, scenario),
