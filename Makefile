@@ -24,7 +24,7 @@ NPM       ?= npm
 CHP_VERSION := 4.6.3
 PROXY     := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test setup setup-test proxy app notebooks docs instructor teacher-kit clean help
+.PHONY: lab test setup setup-test proxy axe app notebooks docs instructor teacher-kit clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on the project, notebook 00 open (127.0.0.1, token on)"
@@ -65,6 +65,20 @@ proxy:
 	  $(NPM) install --prefix "$(CURDIR)" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
 	    configurable-http-proxy@$(CHP_VERSION) && test -x $(PROXY); \
 	else echo "warning: npm not found, so the JupyterHub tests will be skipped (Debian/Ubuntu: sudo apt-get install nodejs npm)"; fi
+
+# axe-core (npm), the accessibility checker the browser tests inject into the Voila app and notebook 03
+# (tests/test_accessibility.py): installed under node_modules/.axe/ (git-ignored; its own prefix, so that
+# installing it never prunes configurable-http-proxy), pinned, never globally.
+AXE_VERSION := 4.10.3
+AXE := node_modules/.axe/node_modules/axe-core/axe.min.js
+
+axe:
+	@if [ -f $(AXE) ] && grep -q '"version": "$(AXE_VERSION)"' node_modules/.axe/node_modules/axe-core/package.json; then :; \
+	elif command -v $(NPM) >/dev/null; then \
+	  echo "Installing axe-core $(AXE_VERSION) into node_modules/.axe/ (npm)"; \
+	  $(NPM) install --prefix "$(CURDIR)/node_modules/.axe" --no-save --no-package-lock --no-audit --no-fund \
+	    --loglevel=error axe-core@$(AXE_VERSION) && test -f $(AXE); \
+	else echo "warning: npm not found, so the accessibility tests will be skipped"; fi
 
 # JupyterLab's root is the project folder, so that data/, docs/model.md and cases/, which the notebooks
 # link to, open in the lab; it starts with notebook 00 open (a notebook's kernel still runs in its own folder).
@@ -126,7 +140,7 @@ teacher-kit: $(VENV)/.installed
 	done
 	@echo "teacher's kit in $(KIT)/: en/ and it/ (worksheet/, answer_key/, opening_slides.slides.html)"
 
-test: $(VENV)/.installed-test proxy
+test: $(VENV)/.installed-test proxy axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
