@@ -81,3 +81,22 @@ def test_save_error_shows_next_to_the_button(page, app):
     alert.wait_for(state="visible", timeout=30_000)
     assert _gap(alert.bounding_box(), save.bounding_box()) < 120, "the error is next to the Save button"
     print(f"\nscreenshot: {support.screenshot(page, 'student-save-error-after')}")
+
+
+def test_italian_explorer_writes_numbers_in_italian(page, browser):
+    """Notebook 03 in Italian (JupyterLab): the slider readouts say 1,00, not 1.00."""
+    with support.jupyter_lab() as lab:
+        try:
+            support.open_in_lab(page, lab, "it/03_tradeoff_explorer.ipynb")
+            support.run_all_in_lab(page)
+            support.Explorer(page).chart.wait_for(state="visible")
+            salary = page.locator(".widget-hbox", has=page.locator(".widget-label", has_text="Stipendio (x)")).first
+            salary.wait_for(state="visible")
+            text = salary.inner_text()
+            assert "1,00" in text and "1.00" not in text, text
+            readouts = page.locator(".jp-OutputArea .widget-readout:visible")
+            shown = [readouts.nth(k).inner_text() for k in range(readouts.count())]
+            assert not any("." in value for value in shown), shown  # the d3 readouts (1.00) are hidden
+            print(f"\nscreenshot: {support.screenshot(page, 'student-it-explorer-after')}")
+        finally:
+            support.shut_down_lab_kernels(lab)
