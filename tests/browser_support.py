@@ -69,6 +69,27 @@ def chromium_executable() -> str | None:
     return found if found and os.access(found, os.X_OK) else None
 
 
+def require(reason: str | None, what: str) -> None:
+    """Skip the tests of ``what`` when they cannot run here (``reason``); under CI=true, fail instead,
+    since CI installs everything they need and a skip there would hide a broken set-up."""
+    import pytest
+
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} must run in CI (CI=true) but {reason}", pytrace=False)
+        pytest.skip(f"{what} skipped: {reason}")
+
+
+@contextlib.contextmanager
+def closing_page(browser):
+    """A fresh page (its own context), closed afterwards: the body of every test's ``page`` fixture."""
+    page = new_page(browser)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
 def browser_missing_reason() -> str | None:
     """Why the browser tests cannot run here (None when they can)."""
     try:

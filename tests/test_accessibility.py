@@ -6,7 +6,6 @@ JupyterLab's own interface (menus, side bar) is not ours: in Lab only the notebo
 Skipped without Chromium or without axe-core (`make axe`); failed when CI=true.
 """
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -30,21 +29,16 @@ KNOWN = {"aria-input-field-name": ".noUi-handle", "image-alt": "img.widget-image
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = support.browser_missing_reason() or (None if AXE.is_file() else f"axe-core is not installed "
-                                                                                f"({AXE}): run `make axe`")
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"accessibility tests must run in CI (CI=true) but {reason}", pytrace=False)
-        pytest.skip(f"accessibility tests skipped: {reason}")
+    axe_missing = None if AXE.is_file() else f"axe-core is not installed ({AXE}): run `make axe`"
+    support.require(support.browser_missing_reason() or axe_missing, "accessibility tests")
     with support.chromium() as chromium:
         yield chromium
 
 
 @pytest.fixture
 def page(browser):
-    page = support.new_page(browser)
-    yield page
-    page.context.close()
+    with support.closing_page(browser) as page:
+        yield page
 
 
 def run_axe(page, name: str, include: str | None = None) -> list[dict]:

@@ -11,7 +11,6 @@ Needs Debian's Chromium (/usr/bin/chromium, or $CHROMIUM): skipped without it, f
 Screenshots: test-artifacts/screenshots/ (or $SCREENSHOT_DIR). Helpers: tests/browser_support.py.
 """
 import contextlib
-import os
 import sys
 from pathlib import Path
 
@@ -32,11 +31,7 @@ LOCKED_CLAUSE = "dpa_art28"  # required by law for most services (the GDPR art. 
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = support.browser_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI (CI=true) but {reason}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {reason}")
+    support.require(support.browser_missing_reason(), "browser tests")
     with support.chromium() as chromium:
         yield chromium
     print(f"\nbrowser test screenshots: {support.SCREENSHOTS}")
@@ -50,9 +45,8 @@ def lab(browser):
 
 @pytest.fixture
 def page(browser):
-    page = support.new_page(browser)
-    yield page
-    page.context.close()
+    with support.closing_page(browser) as page:
+        yield page
 
 
 @contextlib.contextmanager

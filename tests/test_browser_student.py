@@ -6,7 +6,6 @@
 
 Screenshots: test-artifacts/screenshots/student-*.png. Helpers: tests/browser_support.py.
 """
-import os
 import sys
 from pathlib import Path
 
@@ -20,11 +19,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = support.browser_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI (CI=true) but {reason}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {reason}")
+    support.require(support.browser_missing_reason(), "browser tests")
     with support.chromium() as chromium:
         yield chromium
 
@@ -37,9 +32,8 @@ def app(browser):
 
 @pytest.fixture
 def page(browser):
-    page = support.new_page(browser)
-    yield page
-    page.context.close()
+    with support.closing_page(browser) as page:
+        yield page
 
 
 def _gap(a, b) -> float:

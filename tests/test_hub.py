@@ -61,11 +61,7 @@ pytestmark = pytest.mark.hub
 
 @pytest.fixture(scope="module")
 def hub():
-    reason = support.hub_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the JupyterHub tests must run in CI (CI=true) but {reason}", pytrace=False)
-        pytest.skip(f"JupyterHub tests skipped: {reason}")
+    support.require(support.hub_missing_reason(), "the JupyterHub tests")
     started = time.monotonic()
     with support.jupyter_hub(extra_config=TEST_OVERLAY) as running:
         print(f"\nhub up after {time.monotonic() - started:.1f} s at {running.url}")
