@@ -337,3 +337,26 @@ def test_loading_an_old_file_says_what_replaced_its_clause(lang, data, tmp_path,
     assert 'role="status"' in status
     assert html.escape(note) in status
     assert "liability_cap_insurance" not in status and "indemnity_insurance" not in status  # words, not ids
+
+
+def test_explorer_without_the_file_row(data, tmp_path, monkeypatch):
+    """files=False (the classroom mode brings its own download/upload): no Save/Load row, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    with_files = widgets.explorer(data)
+    assert with_files.scenario_files is not None and with_files.scenario_files.row in with_files.children
+    dashboard = widgets.explorer(data, files=False)
+    assert dashboard.scenario_files is None
+    assert len(dashboard.children) == len(with_files.children) - 1
+
+    def buttons(widget):
+        if isinstance(widget, toolkit.widgets.widgets.Button):
+            yield widget.description
+        for child in getattr(widget, "children", ()):
+            yield from buttons(child)
+
+    shown = set(buttons(dashboard))
+    assert t("save_scenario", "en") not in shown and t("load_scenario", "en") not in shown
+    assert t("save_scenario", "en") in set(buttons(with_files))
+    dashboard.controls["horizon_months"].value = 12  # still a working explorer
+    assert dashboard.scenario().horizon_months == 12 and dashboard.message.value == ""
+    assert list(tmp_path.iterdir()) == []

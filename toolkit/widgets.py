@@ -427,7 +427,7 @@ def _recommendations_html(evaluation, dataset, lang) -> str:
     return f'<ul class="smm-recommendations">{"".join(items)}</ul>'
 
 
-def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -> Dashboard:
+def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, files: bool = True) -> Dashboard:
     """The trade-off explorer: every input of the model, and what it recommends.
 
     Outputs: a savings-vs-risk chart with decision quadrants beside the net-benefit bars; the
@@ -436,6 +436,10 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
     side next to the other); a chart of each service's risk in house against outsourced
     (``.risk_figure``, redrawn only when the scores or the appetite change). The clauses the law
     requires for the services in scope are ticked and locked (see :class:`Explorer`).
+
+    ``files``: with True (the default) a row to save the scenario to a file on the server and load
+    it back (``.scenario_files``); with False no such row and ``.scenario_files`` is None (the
+    classroom mode offers a browser download and upload instead).
     """
     dataset = dataset if dataset is not None else load_dataset()
     lang = i18n.check_lang(lang)
@@ -489,15 +493,16 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -
         _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
                                           for view in (box, required_views[clause])] + [best_button], width="34em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
-    files = _scenario_file_row(lang)
-    body = [inputs, files.row, image, summary, recommendations, table, sides_image]
+    scenario_files = _scenario_file_row(lang) if files else None
+    body = [inputs, *([scenario_files.row] if files else []), image, summary, recommendations, table, sides_image]
     dashboard = Explorer(dataset, lang, controls, body, update, scenario, required_views)
     dashboard.figure, dashboard.table, dashboard.recommendations = image, table, recommendations
     dashboard.summary, dashboard.risk_figure = summary, sides_image
-    dashboard.evaluation, dashboard.scenario_files = None, files
+    dashboard.evaluation, dashboard.scenario_files = None, scenario_files
     dashboard.outputs = [image, summary, recommendations, table, sides_image]
     dashboard.field_messages = {"services": services_message}
-    _connect_scenario_files(dashboard, files)
+    if files:
+        _connect_scenario_files(dashboard, scenario_files)
 
     def suggest(_button):
         try:
