@@ -1,6 +1,7 @@
 # Two commands do all the set-up (see README.md):
 #   make lab    create .venv, install the project, start JupyterLab on the project with notebook 00 open
 #   make app    the same set-up, then the explorer dashboard alone with Voila (no code shown)
+#   make classroom  the same set-up, then serve the explorer to the room (LAN), with hand-in and a class view
 #   make test   the same set-up with the test extras, then every test
 # Nothing is installed outside this folder: Python packages go to .venv, and the one npm package the
 # hub tests need (configurable-http-proxy) to node_modules/.
@@ -24,11 +25,12 @@ NPM       ?= npm
 CHP_VERSION := 4.6.3
 PROXY     := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test setup setup-test proxy axe app notebooks docs instructor teacher-kit clean help
+.PHONY: lab test setup setup-test proxy axe app classroom notebooks docs instructor teacher-kit clean help
 
 help:
 	@echo "make lab    - set up .venv and start JupyterLab on the project, notebook 00 open (127.0.0.1, token on)"
 	@echo "make app    - set up .venv and serve the explorer dashboard with Voila (127.0.0.1:8866, or the next free port)"
+	@echo "make classroom - set up .venv and serve the explorer to the room from this laptop (LAN address, class code, hand-in, teacher page; docs/teaching.md)"
 	@echo "make test   - set up .venv with the test extras and run every test"
 	@echo "make notebooks - rebuild notebooks/*.ipynb, notebooks/it/ and app/ from notebooks/src/*.md (see CONTRIBUTING.md)"
 	@echo "make docs   - rewrite the generated parts of docs/model.md from the model and data/"
@@ -102,6 +104,14 @@ app: $(VENV)/.installed
 	  echo "Serving the explorer dashboard with Voila: open http://127.0.0.1:$$port/ (stop with Ctrl+C)."; \
 	  echo "If Voila says that port is in use too, open the URL it prints after 'Voilà is running at:'."; \
 	  set -x; $(BIN)/python -m voila $(APP_NOTEBOOK) $(APP_FLAGS) --port=$$port
+
+# `make classroom`: the explorer for a whole class from this laptop (toolkit/classroom.py, docs/teaching.md):
+# on the laptop's address on the room's network (not 127.0.0.1: this mode only), with a class code,
+# a teacher page and hand-ins in classroom/<today>/. More options: make classroom CLASSROOM_FLAGS="--lang it
+# --students 30" (python -m toolkit classroom --help).
+CLASSROOM_FLAGS ?=
+classroom: $(VENV)/.installed
+	$(BIN)/python -m toolkit classroom $(CLASSROOM_FLAGS)
 
 # The notebooks are built from their Markdown sources, notebooks/src/<lang>/*.md, and notebooks/manifest.yml.
 # A notebook edited by hand is never overwritten: ADOPT=1 carries its edited cells into the source,

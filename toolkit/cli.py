@@ -1,4 +1,4 @@
-"""Command line: ``python -m toolkit evaluate|portfolio|validate|export|debrief|doctor|link``.
+"""Command line: ``python -m toolkit evaluate|portfolio|validate|export|debrief|doctor|link|classroom``.
 
 Bad data or a bad scenario prints one short error line naming the problem and exits
 with status 2 (no traceback).
@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     nbgitpuller_link.add_arguments(commands.add_parser(
         "link", help="print the nbgitpuller link that brings students' copies up to date on a JupyterHub "
                      "(docs/deploy.md)"))
+    from . import classroom  # the standard library only at import; Voila is imported when serving
+
+    classroom.add_arguments(commands.add_parser(
+        "classroom", help="serve the explorer to the room from this laptop, with hand-in and a live class view "
+                          "(make classroom; docs/teaching.md)"))
     return parser
 
 
@@ -69,6 +74,10 @@ def main(argv=None) -> int:
         return doctor.run(args)
     if args.command == "link":  # needs no data
         return nbgitpuller_link.run(args)
+    if args.command == "classroom":  # a server: the notebook it serves loads the data
+        from . import classroom
+
+        return classroom.run(args)
     if args.command == "debrief":
         return _debrief(args)
     try:

@@ -22,7 +22,7 @@ import pandas as pd
 from .data import Dataset
 from .model import evaluate
 from .exercises import ATTEMPTS_FILE
-from .handin import HANDIN_FILE, read_handin
+from .handin import CLASS_SUFFIX, HANDIN_FILE, read_handin
 from .scenario import ReplacedClauseWarning, Scenario
 
 __all__ = ["debrief", "Debrief"]
@@ -108,7 +108,7 @@ def debrief(folder, dataset: Dataset) -> Debrief:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ReplacedClauseWarning)
-                if path.name == HANDIN_FILE:
+                if path.name == HANDIN_FILE or path.name.endswith(CLASS_SUFFIX):
                     content = read_handin(path)
                     scenario = Scenario.from_dict(content["scenario"]).replace(
                         clauses=tuple(content["decision"].get("clauses", ())))

@@ -16,11 +16,15 @@ final correct. ``write_gradebook`` writes it as CSV and xlsx with a one-page HTM
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import html
 import io
 import json
 import os
+import re
+import secrets
 import tempfile
+import unicodedata
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +39,10 @@ from .model import best_clause_set, evaluate
 from .scenario import Scenario
 
 __all__ = ["case_brief", "suggestion", "compare", "export_handin", "read_handin", "gradebook", "Gradebook",
-           "write_gradebook", "HANDIN_FILE"]
+           "write_gradebook", "HANDIN_FILE", "CLASS_SUFFIX", "classroom_handin", "write_class_handin"]
 
 HANDIN_FILE = "handin.json"
+CLASS_SUFFIX = ".handin.json"  # a classroom hand-in: <name>-<time>-<random>.handin.json (make classroom)
 SCHEMA_VERSION = 1
 _MAX_BYTES = 2_000_000
 
@@ -150,6 +155,65 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
+# --- classroom hand-ins (make classroom) -------------------------------------------------------------
+
+def classroom_handin(dataset: Dataset, scenario: Scenario, *, name: str, choices: dict, justification: str = "",
+                     lang: str = "en") -> dict:
+    """A hand-in of the classroom page: no case (the firm is the scenario's profile); ``choices``:
+    service -> 'outsource' | 'outsource_with_clauses' | 'keep_in_house' for the services in scope.
+    The services outsourced are those chosen for outsourcing, with or without clauses."""
+    from .model import RECOMMENDATIONS
+
+    lang = i18n.check_lang(lang)
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValueError("name: empty; type your name or a pseudonym first")
+    bad = {service: choice for service, choice in choices.items() if choice not in RECOMMENDATIONS}
+    if bad:
+        raise ValueError(f"choices: unknown choice(s) {bad}; expected one of {', '.join(RECOMMENDATIONS)}")
+    services = [service for service, choice in choices.items() if choice != "keep_in_house"]
+    mine = _decision(dataset, scenario, services, scenario.clauses)
+    return {
+        "schema_version": SCHEMA_VERSION, "kind": "smm-outsourcing-handin", "source": "classroom",
+        "name": name, "case": None, "lang": lang,
+        "saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"),
+        "scenario": scenario.to_dict(),
+        "decision": {**mine, "choices": dict(sorted(choices.items())),
+                     "justification": str(justification or "").strip(), "reflections": ""},
+        "suggestion": suggestion(dataset, scenario),
+        "answers": {}, "attempts": [],
+    }
+
+
+def write_class_handin(folder, content: dict) -> Path:
+    """Store a classroom hand-in in ``folder`` under a new, unique name
+    (``<name>-<UTC time>-<random>.handin.json``): never another student's file, nor an earlier hand-in
+    of the same student (the teacher's view takes the latest). Atomic: the text goes to a temporary
+    file, which is then linked under the final name (``os.link`` fails rather than replace a file), so
+    a failure or a kill mid-way leaves no partial hand-in and every earlier file as it was."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", content["name"]).encode("ascii", "ignore")
+                  .decode().lower()).strip("-")[:40] or "student"
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    handle, temporary = tempfile.mkstemp(prefix=".handin-", suffix=".partial", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(content, ensure_ascii=False, indent=1))
+            stream.flush()
+            os.fsync(stream.fileno())
+        for _attempt in range(20):
+            final = folder / f"{slug}-{stamp}-{secrets.token_hex(3)}{CLASS_SUFFIX}"
+            try:
+                os.link(temporary, final)
+            except FileExistsError:
+                continue
+            return final
+        raise OSError(f"no free file name in {folder} after 20 tries")
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
 # --- reading hand-ins: the gradebook -----------------------------------------------------------------
 
 def read_handin(path) -> dict:
@@ -167,7 +231,7 @@ def read_handin(path) -> dict:
         raise ValueError("not a hand-in of notebook 05 (no \"kind\": \"smm-outsourcing-handin\")")
     if content.get("schema_version") != SCHEMA_VERSION:
         raise ValueError(f"unsupported schema_version {content.get('schema_version')!r}")
-    if content.get("case") not in CASES:
+    if content.get("case") not in CASES and not (content.get("source") == "classroom" and content.get("case") is None):
         raise ValueError(f"unknown case {content.get('case')!r}")
     if not isinstance(content.get("name"), str) or not content["name"].strip():
         raise ValueError("no student name (NAME at the top of notebook 05 was left empty)")
@@ -226,7 +290,8 @@ def gradebook(folder, questions=None) -> Gradebook:
     rows = []
     for key, (_stamp, relative, content) in sorted(latest.items()):
         decision, best = content["decision"], content.get("suggestion") or {}
-        row = {"name": content["name"].strip(), "case": content["case"], "file": relative,
+        case = content["case"] or (content.get("scenario") or {}).get("profile")  # classroom: the firm
+        row = {"name": content["name"].strip(), "case": case, "file": relative,
                "services": ", ".join(decision.get("services", [])),
                "clauses": ", ".join(decision.get("clauses", [])),
                "net_benefit": decision.get("net_benefit"),
