@@ -15,7 +15,7 @@ import pytest
 
 import toolkit
 from toolkit import DataError
-from toolkit.data import TABLES
+from toolkit.data import TABLES, load_with_frictionless
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -69,9 +69,16 @@ def line_starting_with(path, prefix):
 
 
 def load_error(folder):
+    """The DataError load_dataset raises for ``folder``; Frictionless (load_with_frictionless, the reference
+    implementation of Table Schema) must raise the very same one: same file, line, column and message."""
     with pytest.raises(DataError) as info:
         toolkit.load_dataset(folder)
-    return info.value
+    with pytest.raises(DataError) as reference:
+        load_with_frictionless(folder)
+    error, expected = info.value, reference.value
+    assert (str(error), error.path, error.line, error.column) == \
+        (str(expected), expected.path, expected.line, expected.column)
+    return error
 
 
 def check_error(error, path, line, column, *fragments):
@@ -411,3 +418,124 @@ def test_a_required_clause_that_lowers_no_risk_of_the_service_is_refused(data_co
             ["know_how", "dpa_art28", "always", "a condition", "GDPR art. 28", "a reason"])
     error = load_error(data_copy)
     check_error(error, path, len(read_rows(path)), "clause_id", "'dpa_art28'", "'know_how'", "exposure.csv")
+
+
+# --- the toolkit's Table Schema checker and Frictionless agree ---------------------------------
+#
+# load_dataset checks the cells with the toolkit's own Table Schema checker (Frictionless imports jsonschema,
+# about 1.5 s of CPU in every student's kernel); load_with_frictionless checks them with Frictionless. Every
+# bad-input test above compares the two errors (load_error); the cases below aim at each part of the schema.
+
+
+def test_the_bundled_descriptor_is_checked_without_frictionless():
+    from toolkit.data import _checker_supports, _descriptor
+
+    resources = {r["name"]: r for r in _descriptor()["resources"]}
+    assert _checker_supports(resources), "the fast checker would hand the bundled package to Frictionless"
+    unknown = json.loads(json.dumps(resources))
+    unknown["enforcement"]["schema"]["fields"][3]["format"] = "%Y-%m-%d"  # date: a format it does not implement
+    assert not _checker_supports(unknown)
+
+
+def test_loading_imports_neither_frictionless_nor_jsonschema():
+    import subprocess
+    import sys
+
+    code = ("import sys, toolkit; toolkit.load_dataset(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('frictionless', 'jsonschema', 'rfc3987_syntax')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_both_checkers_accept_the_bundled_and_the_italian_files(dataset, data_copy, tmp_path):
+    italian = tmp_path / "italian"
+    write_italian(data_copy, italian, encoding="cp1252")
+    for folder in (None, data_copy, italian):
+        assert_same_tables(dataset, load_with_frictionless(folder))
+        assert_same_tables(dataset, toolkit.load_dataset(folder))
+
+
+def _append_row(folder, filename, cells):
+    with open(folder / filename, "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(cells)
+
+
+def _blank_row_with_a_note(folder):
+    rows = read_rows(folder / "costs.csv")
+    write_rows(folder / "costs.csv", [rows[0] + ["notes"]] + [row + [""] for row in rows[1:]]
+               + [[""] * len(rows[0]) + ["a note under the table"]])
+
+
+def _many_bad_rows(folder):
+    rows = read_rows(folder / "costs.csv")
+    write_rows(folder / "costs.csv", rows + [[f"extra_{i}", "lots", "-1", "0", "", ""] for i in range(1200)])
+
+
+SEO = "Search engine optimisation (SEO)"
+SCHEMA_CASES = {  # what each case breaks -> how
+    "pattern": lambda f: set_cell(f, "services.csv", {"id": "seo"}, "id", "SEO"),
+    "pattern-date": lambda f: set_cell(f, "enforcement.csv", {"case_id": "garante_2022_occhiali24"}, "date",
+                                       "20/10/2022"),
+    "enum": lambda f: set_cell(f, "profiles.csv", {"id": "small"}, "size_class", "smallish"),
+    "enum-key": lambda f: set_cell(f, "risk_bands.csv", {"band": "high"}, "band", "severe"),
+    "maximum": lambda f: set_cell(f, "profiles.csv", {"id": "small"}, "oncost_multiplier", "3.5"),
+    "minimum-negative-range": lambda f: set_cell(f, "clauses.csv", {"id": "dpa_art28"}, "fee_premium_pct", "-60"),
+    "integer-with-decimals": lambda f: set_cell(f, "exposure.csv", {"service_id": "blog", "area_id": "privacy"},
+                                                "likelihood", "2.5"),
+    "integer-exponent": lambda f: set_cell(f, "risk_bands.csv", {"band": "low"}, "max_score", "4e0"),
+    "unique-integer-key": lambda f: set_cell(f, "likelihood_levels.csv", {"level": "3"}, "level", "2"),
+    "unique-not-key": lambda f: set_cell(f, "costs.csv", {"service_id": "seo"}, "service_id", "blog"),
+    "empty-key": lambda f: set_cell(f, "clauses.csv", {"id": "dpa_art28"}, "id", ""),
+    "foreign-key-not-in-key": lambda f: set_cell(f, "enforcement.csv", {"case_id": "garante_2022_occhiali24"},
+                                                 "legal_area", "privacyy"),
+    "foreign-key-profile": lambda f: set_cell(f, "profile_adjustments.csv", {"profile_id": "clinica"},
+                                              "profile_id", "clinic"),
+    "foreign-key-in-a-referenced-table": lambda f: set_cell(f, "legal_areas.csv", {"id": "privacy"}, "id",
+                                                            "data_protection"),
+    "two-problems-one-row": lambda f: (set_cell(f, "costs.csv", {"service_id": "seo"}, "tools_eur_month", "-1"),
+                                       set_cell(f, "costs.csv", {"service_id": "seo"}, "inhouse_hours_month", "x")),
+    "two-rows": lambda f: (set_cell(f, "costs.csv", {"service_id": "seo"}, "tools_eur_month", "-1"),
+                           set_cell(f, "costs.csv", {"service_id": "blog"}, "tools_eur_month", "-2")),
+    "duplicate-and-bad-cell": lambda f: (set_cell(f, "services.csv", {"id": "seo"}, "id", "blog"),
+                                         set_cell(f, "services.csv", {"id": "blog", "name_en": SEO}, "name_it", "")),
+    "new-row-everything-wrong": lambda f: _append_row(f, "exposure.csv", ["nowhere", "nothing", "9", "", "x", "-1",
+                                                                          "", "", "", ""]),
+    "blank-row-beside-a-note": _blank_row_with_a_note,
+    "more-than-a-thousand-problems": _many_bad_rows,
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEMA_CASES))
+def test_the_checker_and_frictionless_raise_the_same_error(data_copy, case):
+    SCHEMA_CASES[case](data_copy)
+    error = load_error(data_copy)  # both raise; same file, line, column and message
+    assert error.path is not None and error.path.parent == data_copy
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0663", "sNaN", "+nan"])
+def test_numbers_the_schema_takes_but_the_model_cannot_use_are_refused(data_copy, text):
+    # Decimal() and int() read these (so does Table Schema as Frictionless implements it); pandas does not.
+    line = set_cell(data_copy, "costs.csv", {"service_id": "seo"}, "tools_eur_month", text)
+    error = load_error(data_copy)
+    check_error(error, data_copy / "costs.csv", line, "tools_eur_month", f"'{text}'", "a number")
+
+
+@pytest.mark.parametrize("text, value", [("+5", 5.0), ("5.", 5.0), (".5", 0.5), ("1e3", 1000.0)])
+def test_plain_numbers_in_other_spellings_load(data_copy, text, value):
+    set_cell(data_copy, "costs.csv", {"service_id": "seo"}, "tools_eur_month", text)
+    for load in (toolkit.load_dataset, load_with_frictionless):
+        assert load(data_copy).costs.loc["seo", "tools_eur_month"] == value
+
+
+def test_a_date_in_another_form_is_explained_by_the_column_description(data_copy):
+    line = set_cell(data_copy, "enforcement.csv", {"case_id": "garante_2022_occhiali24"}, "date", "20/10/2022")
+    error = load_error(data_copy)
+    check_error(error, data_copy / "enforcement.csv", line, "date", "'20/10/2022'", "YYYY-MM-DD")
+    assert "lower-case" not in str(error), "a date is not an id"
+
+
+def test_a_row_with_text_only_in_an_extra_column_is_explained(data_copy):
+    _blank_row_with_a_note(data_copy)
+    error = load_error(data_copy)
+    check_error(error, data_copy / "costs.csv", len(read_rows(data_copy / "costs.csv")), None,
+                "only in columns the table does not use", "delete the row")
