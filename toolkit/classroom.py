@@ -108,6 +108,7 @@ TEXTS = {
         "reason_above": "net benefit far above the others of the same firm",
         "reason_critical": "accepts critical risk",
         "skipped": "Files not read",
+        "data_problem": "The data could not be loaded",
     },
     "it": {
         "forbidden_title": "Questa pagina richiede il codice della classe",
@@ -153,6 +154,7 @@ TEXTS = {
         "reason_above": "beneficio netto molto sopra gli altri della stessa impresa",
         "reason_critical": "accetta un rischio critico",
         "skipped": "File non letti",
+        "data_problem": "Impossibile caricare i dati",
     },
 }
 
@@ -477,7 +479,12 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
         async def get(self):
             import asyncio
 
-            summary = await asyncio.get_running_loop().run_in_executor(None, self.summary)
+            from .data import DataError
+
+            try:
+                summary = await asyncio.get_running_loop().run_in_executor(None, self.summary)
+            except DataError as problem:  # the students' pages say it too (classroom_app.data_problem)
+                summary = {"problem": f"{text('data_problem', lang)}: {problem}"}
             summary["open_pages"] = server.kernel_manager.open_kernels()
             summary["updated"] = _dt.datetime.now().strftime("%H:%M:%S")
             self.set_header("Cache-Control", "no-store")
@@ -688,6 +695,7 @@ async function refresh() {{
     const r = await fetch('/teacher/summary.json', {{cache: 'no-store', credentials: 'same-origin'}});
     if (!r.ok) throw new Error(r.status);
     const d = await r.json();
+    if (d.problem) {{ document.getElementById('status').textContent = d.problem; return; }}
     document.querySelector('#open b').textContent = d.open_pages;
     document.querySelector('#joined b').textContent = d.joined;
     document.querySelector('#handed b').textContent = d.handed_in;

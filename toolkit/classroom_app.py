@@ -58,7 +58,8 @@ TEXTS = {
         "outsource_with_clauses": "Outsource with clauses",
         "keep_in_house": "Keep in house",
         "data_title": "The data could not be loaded, so the explorer cannot start.",
-        "data_fix": "Fix the file named below (or ask your teacher), then reload this page.",
+        "data_fix": "Fix the file named above (or ask your teacher), then reload this page.",
+        "file": "file", "line": "line", "column": "column",
     },
     "it": {
         "name": "Il tuo nome",
@@ -83,7 +84,8 @@ TEXTS = {
         "outsource_with_clauses": "Esternalizzare con clausole",
         "keep_in_house": "Tenere in casa",
         "data_title": "Impossibile caricare i dati: l'esploratore non può partire.",
-        "data_fix": "Correggi il file indicato qui sotto (o chiedi al docente), poi ricarica la pagina.",
+        "data_fix": "Correggi il file indicato qui sopra (o chiedi al docente), poi ricarica la pagina.",
+        "file": "file", "line": "riga", "column": "colonna",
     },
 }
 
@@ -102,21 +104,24 @@ def _note(message: str) -> str:
             f'max-width:60em">{message}</div>')
 
 
-def data_problem(error: Exception, lang: str = "en") -> widgets.HTML:
-    """The message an app shows for broken data: where (file, line, column) and what was expected."""
+def data_problem(error: Exception, lang: str = "en"):
+    """The message an app shows for broken data: where (file, line, column) and what was expected. A
+    plain HTML output (not a widget), so that it is in the page Voila sends, whatever the widgets do."""
+    from IPython.display import HTML
+
     lang = lang if lang in TEXTS else "en"
     details = []
     if isinstance(error, DataError):
         if error.path is not None:
-            details.append(f"<li><b>file</b>: <code>{html.escape(str(error.path))}</code></li>")
+            details.append(f"<li>{text('file', lang)} <code>{html.escape(str(error.path))}</code></li>")
         if error.line is not None:
-            details.append(f"<li><b>line</b>: {error.line}</li>")
+            details.append(f"<li>{text('line', lang)} {error.line}</li>")
         if error.column is not None:
-            details.append(f"<li><b>column</b>: <code>{html.escape(str(error.column))}</code></li>")
+            details.append(f"<li>{text('column', lang)} <code>{html.escape(str(error.column))}</code></li>")
         details.append(f"<li>{html.escape(str(error.problem))}</li>")
     else:
         details.append(f"<li>{html.escape(str(error))}</li>")
-    return widgets.HTML(_alert(f'<p class="smm-data-error"><b>{html.escape(text("data_title", lang))}</b></p>'
+    return HTML(_alert(f'<p class="smm-data-error"><b>{html.escape(text("data_title", lang))}</b></p>'
                                f"<ul>{''.join(details)}</ul><p>{html.escape(text('data_fix', lang))}</p>"))
 
 
