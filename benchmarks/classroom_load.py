@@ -48,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import browser_support as support  # noqa: E402
+import voila_protocol as protocol  # noqa: E402
 
 ROOT = support.ROOT
 SCREENSHOTS = ROOT / "test-artifacts" / "classroom-load"  # failed students' pages
@@ -493,6 +494,210 @@ def notebook_kernel_memory() -> str:
                       *rows])
 
 
+# ------------------------------------------------------------------------------ protocol mode (no browser)
+
+
+@dataclass
+class SimulatedStudent:
+    """One student of --protocol: when each step ended (seconds from their own page request)."""
+    number: int
+    joined_at: float = 0.0  # seconds after the run started
+    first_byte_s: float | None = None  # the page's first byte
+    kernel_s: float | None = None  # the kernel id in the page: Voila started the kernel
+    page_s: float | None = None  # the page complete: the notebook ran in the kernel
+    render_s: float | None = None  # websocket open and every widget live
+    slider_s: list[float] = field(default_factory=list)  # slider -> the chart's new value
+    handin_s: float | None = None  # name typed -> the hand-in file on disk
+    failure: str = ""
+
+
+async def simulated_student(number: int, url: str, start_in: float, moves: int, timeout: float,
+                            handins: Path | None, students: list) -> SimulatedStudent:
+    """Join at start_in s, render, move the horizon `moves` times, hand in (when handins is a folder), then
+    keep the page open (the websocket) until the run ends: the caller closes it."""
+    record = SimulatedStudent(number, joined_at=start_in)
+    await asyncio.sleep(start_in)
+    student = protocol.Student(url)
+    students.append(student)
+    stage = "page"
+    try:
+        await student.join(timeout)
+        page = student.page
+        record.first_byte_s = page.first_byte - page.requested if page.first_byte else None
+        record.kernel_s = page.kernel_seen - page.requested if page.kernel_seen else None
+        record.page_s = page.complete - page.requested
+        record.render_s = student.render_s
+        stage = "slider"
+        for _ in range(moves):
+            chart_s, _idle_s = await student.move_slider(timeout)
+            record.slider_s.append(chart_s)
+        if handins is not None:
+            stage = "hand-in"
+            name = f"Load student {number:03d}"
+            started = time.perf_counter()
+            await student.hand_in(name, f"Student {number} outsources with the clauses the law asks for.", timeout)
+            while not _handed_in(handins, name):
+                if time.perf_counter() - started > timeout:
+                    raise TimeoutError(f"no hand-in file of {name!r} in {handins} within {timeout:.0f} s")
+                await asyncio.sleep(0.2)
+            record.handin_s = time.perf_counter() - started
+    except (asyncio.TimeoutError, TimeoutError, ConnectionError, LookupError, protocol.Refused, OSError) as exc:
+        record.failure = f"{stage}: {type(exc).__name__}: {exc}"[:300]
+    return record
+
+
+def _handed_in(folder: Path, name: str) -> bool:
+    import json
+
+    for path in folder.glob("*.json"):
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(path.read_text(encoding="utf-8")).get("name") == name:
+                return True
+    return False
+
+
+async def protocol_classroom(url: str, n: int, spread: float, moves: int, timeout: float, server_pid: int,
+                             deadline: float, handins: Path | None):
+    """n simulated students joining over `spread` seconds; returns (records, wall, steady memory, peak)."""
+    import psutil
+
+    protocol.use_many_connections(max(50, 2 * n))
+    peak = {"total_rss": 0, "kernels": 0, "server_rss": 0, "server_cpu": 0.0, "kernels_cpu": 0.0,
+            "client_cpu": 0.0}
+    stop_sampling = asyncio.Event()
+
+    async def sampler():
+        while not stop_sampling.is_set():
+            sample = await asyncio.to_thread(sample_memory, server_pid)
+            peak["total_rss"] = max(peak["total_rss"], sample.total_rss)
+            with contextlib.suppress(Exception):  # the server process alone (a kernel being forked is not it)
+                peak["server_rss"] = max(peak["server_rss"], psutil.Process(server_pid).memory_info().rss)
+            peak["kernels"] = max(peak["kernels"], len(sample.kernels_rss))
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop_sampling.wait(), timeout=0.5)
+
+    sampling = asyncio.create_task(sampler())
+    pages: list = []
+    cpu_before, client_before, system_before = tree_cpu(server_pid), time.process_time(), _busy_cpu()
+    wall_start = time.perf_counter()
+    tasks = [asyncio.create_task(simulated_student(i + 1, url, spread * i / max(n - 1, 1), moves, timeout,
+                                                   handins, pages)) for i in range(n)]
+    try:
+        done, pending = await asyncio.wait(tasks, timeout=max(deadline - time.monotonic(), 1))
+        for task in pending:
+            task.cancel()
+        records = [t.result() if t in done and not t.cancelled()
+                   else SimulatedStudent(i + 1, failure="over the time budget") for i, t in enumerate(tasks)]
+        wall = time.perf_counter() - wall_start
+        await asyncio.sleep(2)  # let the last kernels settle before the steady reading
+        steady = await asyncio.to_thread(sample_memory, server_pid, True)  # every page still open
+        cpu_after = tree_cpu(server_pid)
+        kernels = _kernel_pids(server_pid)
+        peak["server_cpu"] = cpu_after.get(server_pid, 0) - cpu_before.get(server_pid, 0)
+        peak["kernels_cpu"] = sum(cpu_after[p] - cpu_before.get(p, 0) for p in cpu_after if p in kernels)
+        peak["client_cpu"] = time.process_time() - client_before
+        # Everything else the machine ran meanwhile (other users' work takes the server's cores too).
+        peak["other_cpu"] = max(0.0, _busy_cpu() - system_before - peak["server_cpu"] - peak["kernels_cpu"]
+                                - peak["client_cpu"])
+    finally:
+        stop_sampling.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(sampling, timeout=5)
+        await asyncio.gather(*(page.leave() for page in pages), return_exceptions=True)
+    return records, wall, steady, peak
+
+
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine spent busy (every core, every process) since boot."""
+    import psutil
+
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system + getattr(times, "irq", 0) + getattr(times, "softirq", 0)
+
+
+def protocol_report(records: list[SimulatedStudent], wall: float, steady: MemorySample, peak: dict, *,
+                    target: str, spread: float, moves: int, handins: Path | None, load_before: float) -> str:
+    n = len(records)
+    ok = [r for r in records if not r.failure]
+    failed = [r for r in records if r.failure]
+
+    def column(name):
+        return [getattr(r, name) for r in records if getattr(r, name) is not None]
+
+    sliders = [s for r in records for s in r.slider_s]
+    handed = len(list(handins.glob("*.json"))) if handins is not None and handins.is_dir() else 0
+    kernels = len(steady.kernels_rss)
+    lines = [
+        f"Classroom load test at the protocol level, {date.today().isoformat()}: {n} simulated students joining "
+        f"over {spread:.0f} s (HTTP + the kernel websocket from one asyncio process, no browser), {target} on "
+        f"127.0.0.1",
+        f"machine: {machine()}; {versions()}; load average before the run {load_before:.1f} "
+        f"(other work on the machine shares its cores)",
+        "",
+        f"{'seconds':<44}{'median':>8} {'p95':>8} {'min':>8} {'max':>8}",
+        f"{'first render (request -> widgets live)':<44}{describe(column('render_s'))}",
+        f"{'  of which: page first byte':<44}{describe(column('first_byte_s'))}",
+        f"{'  kernel id in the page (kernel started)':<44}{describe(column('kernel_s'))}",
+        f"{'  page complete (notebook ran)':<44}{describe(column('page_s'))}",
+        f"{f'slider -> new chart ({moves} moves each)':<44}{describe(sliders)}",
+        f"{'hand-in (name typed -> file on disk)':<44}{describe(column('handin_s'))}",
+        f"failures: {len(failed)}/{n}; everyone done after {wall:.1f} s"
+        + (f"; hand-in files: {handed} for {sum(1 for r in ok if r.handin_s is not None)} students who handed in"
+           if handins is not None else ""),
+        f"CPU used meanwhile: server {peak['server_cpu']:.0f} s, kernels {peak['kernels_cpu']:.0f} s "
+        f"({peak['kernels_cpu'] / n:.1f} s a student), this simulator {peak['client_cpu']:.0f} s, other "
+        f"processes on the machine {peak['other_cpu']:.0f} s; {os.cpu_count()} cores x {wall:.0f} s = "
+        f"{os.cpu_count() * wall:.0f} s available",
+        "",
+        "memory (psutil)                                 RSS MiB    USS MiB",
+        f"{'server (alone), every page open':<44}{steady.server_rss / MiB:9.0f}  {steady.server_uss / MiB:9.0f}",
+        f"{'server (alone), peak':<44}{peak['server_rss'] / MiB:9.0f}",
+        f"{f'{kernels} kernels, total':<44}{sum(steady.kernels_rss) / MiB:9.0f}  {sum(steady.kernels_uss) / MiB:9.0f}",
+        f"{'one kernel, mean':<44}{_mean(steady.kernels_rss) / MiB:9.0f}  {_mean(steady.kernels_uss) / MiB:9.0f}",
+        f"{'one kernel, max':<44}{max(steady.kernels_rss, default=0) / MiB:9.0f}  "
+        f"{max(steady.kernels_uss, default=0) / MiB:9.0f}",
+        f"{'server + kernels, every page open':<44}{steady.total_rss / MiB:9.0f}  {steady.total_uss / MiB:9.0f}",
+        f"{'server + kernels, peak':<44}{peak['total_rss'] / MiB:9.0f}   (most kernels at once: {peak['kernels']})",
+    ]
+    if failed:
+        lines += ["", "failures:"] + [f"  student {r.number} (joined at {r.joined_at:.0f} s): {r.failure}"
+                                      for r in failed[:20]]
+    return "\n".join(lines)
+
+
+def run_protocol(args, budget: float, started: float) -> int:
+    """--protocol: the classroom server (or, with --plain-voila, what make app serves), n simulated students."""
+    deadline = started + budget - 30  # keep time to stop the server and the kernels
+    if args.plain_voila:
+        server_cm, target = voila_server(), "plain Voila (make app's explorer)"
+    else:
+        reason = protocol.classroom_missing_reason()
+        if reason:
+            print(f"error: {reason}; run with --plain-voila to measure make app's Voila instead", file=sys.stderr)
+            return 2
+        server_cm = protocol.classroom_server(students=max(args.students, args.cap or 0),
+                                              cull_after=max(1800, int(budget)))
+        target = "the classroom server (python -m toolkit classroom --host 127.0.0.1)"
+    with server_cm as server:
+        if args.plain_voila:
+            url, pid, handins, log = server.url, server.process.pid, None, server
+        else:
+            url, pid, handins, log = server.student_url, server.pid, server.handins, server.server
+        print(f"{target}: {url} (pid {pid}); {args.students} students over {args.spread:.0f} s ...", flush=True)
+        load_before = os.getloadavg()[0]
+        records, wall, steady, peak = asyncio.run(protocol_classroom(
+            url, args.students, args.spread, args.moves, args.timeout, pid, deadline, handins))
+        print(protocol_report(records, wall, steady, peak, target=target, spread=args.spread, moves=args.moves,
+                              handins=handins, load_before=load_before))
+        failures = sum(1 for r in records if r.failure)
+        if failures:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log.log_path, SCREENSHOTS / "server-protocol.log")
+            print(f"\nthe server's log: {(SCREENSHOTS / 'server-protocol.log').relative_to(ROOT)}; its last lines:\n"
+                  + log.log_tail(12), file=sys.stderr)
+    return 1 if failures else 0
+
+
 # ------------------------------------------------------------------------------ main
 
 
@@ -516,6 +721,17 @@ def main(argv=None) -> int:
                              "do not take the server's CPU (default 0: everything shares every core)")
     parser.add_argument("--kernel-memory", action="store_true",
                         help="measure one kernel running the explorer alone, then each notebook's kernel, and exit")
+    parser.add_argument("--protocol", action="store_true",
+                        help="simulate the students at the protocol level (HTTP + the kernel websocket, no browser) "
+                             "against the classroom server: the server's figures, not Chromium's")
+    parser.add_argument("--plain-voila", action="store_true",
+                        help="with --protocol: against what make app serves (plain Voila, no hand-in) instead")
+    parser.add_argument("--spread", type=float, default=60,
+                        help="with --protocol: seconds over which the students join (default 60)")
+    parser.add_argument("--moves", type=int, default=3,
+                        help="with --protocol: slider moves per student, each timed to the new chart (default 3)")
+    parser.add_argument("--cap", type=int, default=0,
+                        help="with --protocol: the server's --students (most kernels at once; default: --students)")
     args = parser.parse_args(argv)
     if args.kernel_memory:
         print(kernel_memory(), flush=True)
@@ -527,6 +743,8 @@ def main(argv=None) -> int:
     if not 1 <= args.students <= MAX_STUDENTS:
         parser.error(f"--students must be 1..{MAX_STUDENTS}")
     budget = min(args.budget, MAX_BUDGET_S)
+    if args.protocol:
+        return _with_backstop(budget, lambda: run_protocol(args, budget, time.monotonic()))
     if support.chromium_executable() is None:
         print("error: no Chromium (apt-get install chromium, or set CHROMIUM=/path/to/chromium)", file=sys.stderr)
         return 2
@@ -576,6 +794,26 @@ def main(argv=None) -> int:
         signal.signal(signal.SIGALRM, previous)
     print(f"(whole run {time.monotonic() - started:.0f} s)")
     return 1 if failures else 0
+
+
+def _with_backstop(budget: float, run) -> int:
+    """run() under a SIGALRM backstop at the budget: a hang ends the run (the servers are still stopped)."""
+    started = time.monotonic()
+
+    def out_of_time(_signum, _frame):
+        raise Budget(f"the run went over its budget of {budget:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(int(budget - 10))
+    try:
+        return run()
+    except Budget as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        print(f"(whole run {time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":
