@@ -583,10 +583,30 @@ def test_break_even_curves(bundle):
     assert len(lines) == curve.shape[1]
     assert len({(line.get_linestyle(), line.get_marker()) for line in lines}) == len(lines)  # not only colour
     crossings = toolkit.break_even(curve).dropna()
-    (points,) = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert np.allclose(points.get_offsets(), np.column_stack([crossings, np.zeros(len(crossings))]))
-    assert legend_texts(ax)[-1] == t("plot_break_even_point", "en")
+    assert len(crossings) >= 2
+    # each crossing: the line's own marker (ringed) at (x, 0), in the line's colour, and its value written
+    style = {line.get_label().split(" (")[0].replace("\n", " "): line for line in lines}
+    rings = [line for line in ax.lines if line.get_label().startswith("_") and len(line.get_xdata()) == 1
+             and line.get_markerfacecolor() == "white"]
+    assert sorted(float(ring.get_xdata()[0]) for ring in rings) == pytest.approx(sorted(crossings))
+    for service, value in crossings.items():
+        line = style[service]
+        ring, = [r for r in rings if float(r.get_xdata()[0]) == pytest.approx(value)]
+        assert ring.get_marker() == line.get_marker() and ring.get_markeredgecolor() == line.get_color()
+    assert sorted(text.get_text() for text in ax.texts if text.get_text()) == sorted(f"{v:.1f}" for v in crossings)
+    assert legend_texts(ax)[len(lines)] == t("plot_break_even_point", "en")
     assert any(list(line.get_ydata()) == [0, 0] for line in ax.lines)
+
+
+def test_break_even_curves_stagger_markers_and_name_lines_on_top_of_each_other(bundle):
+    """Two services whose lines coincide: the markers sit at different points and the legend says so."""
+    curve = bundle.curve[["blog", "seo"]].assign(twin=lambda frame: frame["blog"] + 1.0)
+    ax = plots.break_even_curves(curve, ax=fresh_axes(), lang="it")
+    blog, _seo, twin = [line for line in ax.lines if not line.get_label().startswith("_")]
+    assert blog.get_markevery() != twin.get_markevery()
+    assert legend_texts(ax)[-1].replace("\n", " ") == t("plot_lines_coincide", "it", lines="blog = twin")
+    plain = plots.break_even_curves(bundle.curve[["blog", "seo"]], ax=fresh_axes())
+    assert not any(text.startswith("Lines on top") for text in legend_texts(plain))
 
 
 def test_break_even_curves_axis_follows_the_swept_field(bundle):

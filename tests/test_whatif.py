@@ -306,28 +306,49 @@ def test_sensitivity_equals_evaluate_with_the_input_changed(data, scenario):
     expected_inputs = set(UNCERTAIN_INPUTS) - ({"likelihood", "impact"} if scenario.eur_per_risk_point
                                                 else {"eur_per_risk_point"})
     assert set(table.input) == expected_inputs
-    base = evaluate(data, scenario).net_benefit
+    evaluation = evaluate(data, scenario)
+    base, chosen = evaluation.net_benefit, evaluation.outsourced
+    assert chosen.any() and not chosen.all()  # the decision and the total differ
     for name in expected_inputs:
         rows = table[table.input == name].set_index("service")
-        services = rows.drop(index="total")
+        services = rows.drop(index=["total", "decision"])
         assert (services.base_net == base).all()  # exactly the evaluation
+        assert rows.loc["decision", "base_net"] == pytest.approx(base[chosen].sum())
         for side, factor in (("low", 0.75), ("high", 1.25)):
             assert np.allclose(services[f"{side}_net"], by_hand(data, scenario, name, factor), rtol=1e-9, atol=1e-6)
             assert rows.loc["total", f"{side}_net"] == pytest.approx(services[f"{side}_net"].sum())
+            # the decision: the services the scenario's evaluation outsources, kept fixed
+            assert rows.loc["decision", f"{side}_net"] == pytest.approx(services.loc[chosen[chosen].index,
+                                                                                   f"{side}_net"].sum())
         assert np.allclose(rows.swing, (rows.high_net - rows.low_net).abs())
         assert np.allclose(rows.low_value, rows.base_value * 0.75) and (rows.low_factor == 0.75).all()
 
 
-def test_sensitivity_is_sorted_by_the_total_swing(data):
+def test_sensitivity_is_sorted_by_the_decision_swing(data):
     table = sensitivity(data)
+    decision = table[table.service == "decision"]
+    assert list(decision.swing) == sorted(decision.swing, reverse=True)
+    assert list(decision.swing) != sorted(table[table.service == "total"].swing, reverse=True)  # not the total's
     totals = table[table.service == "total"]
-    assert list(totals.swing) == sorted(totals.swing, reverse=True)
     assert list(table.columns) == ["input", "service", "low_factor", "high_factor", "base_value", "low_value",
                                    "high_value", "base_net", "low_net", "high_net", "swing"]
     # higher salaries or more in-house hours make outsourcing pay more; higher fees less
     for name, sign in (("salary", 1), ("inhouse_hours", 1), ("fee", -1)):
         row = totals[totals.input == name].iloc[0]
         assert np.sign(row.high_net - row.low_net) == sign
+
+
+def test_sensitivity_of_a_decision_that_outsources_nothing(data):
+    """The restaurant chain's 12 months outsource nothing: the decision is 0 whatever the inputs, and the
+    rows are ranked by the total's swing instead."""
+    from toolkit.exercises import case_scenario
+
+    scenario = case_scenario("trattoria")
+    assert not evaluate(data, scenario).outsourced.any()
+    table = sensitivity(data, scenario)
+    decision, totals = table[table.service == "decision"], table[table.service == "total"]
+    assert (decision[["base_net", "low_net", "high_net", "swing"]] == 0).all().all()
+    assert list(totals.swing) == sorted(totals.swing, reverse=True) and totals.swing.max() > 1000
 
 
 @pytest.mark.parametrize("change", [0, 1, -0.2, 1.5, "0.2", True])
@@ -351,7 +372,7 @@ CHARTS = {
     "uncertainty_bands": lambda r, d, **kw: plots.uncertainty_bands(r["simulation"], dataset=d, **kw),
     "decision_histogram": lambda r, d, **kw: plots.decision_histogram(r["simulation"], **kw),
 }
-TITLES = {"tornado": ("plot_tornado_title", "plot_net_benefit_axis", "plot_tornado_axis"),
+TITLES = {"tornado": ("plot_tornado_title", "plot_tornado_decision_axis", "plot_tornado_axis"),
           "uncertainty_bands": ("plot_uncertainty_title", "plot_net_benefit_axis", "service"),
           "decision_histogram": ("plot_decision_title", "plot_net_benefit_axis", "plot_share_axis")}
 
@@ -373,20 +394,50 @@ def test_chart_draws_on_a_given_axes_with_catalogue_labels(chart, lang, results,
     assert (tmp_path / f"{chart}.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_tornado_is_centred_on_the_decision(results, data):
+    """The centre line is the net benefit of the services the evaluation outsources, not the sum of all."""
+    table = results["sensitivity"]
+    evaluation = evaluate(data, Scenario(clauses=("dpa_art28",)))
+    decision = evaluation.net_benefit[evaluation.outsourced].sum()
+    assert abs(decision - evaluation.net_benefit.sum()) > 1000  # the two differ: the test can tell them apart
+    ax = plots.tornado(table, ax=Figure().add_subplot())
+    centre = [line for line in ax.lines if line.get_linestyle() == "-"]
+    assert [line.get_xdata()[0] for line in centre] == [pytest.approx(decision)]
+    assert t("plot_tornado_base_decision", "en", value=f"EUR {decision:,.0f}") in legend_texts(ax)
+    assert ax.get_xlabel() == t("plot_tornado_decision_axis", "en")
+    total = plots.tornado(table, ax=Figure().add_subplot(), service="total", lang="it")
+    assert total.get_title(loc="left").replace("\n", " ") == t("plot_tornado_title_total", "it", pct="20")
+
+
+def test_tornado_of_a_decision_that_outsources_nothing_says_so(data):
+    from toolkit.exercises import case_scenario
+
+    table = sensitivity(data, case_scenario("trattoria"))
+    ax = plots.tornado(table, ax=Figure().add_subplot(), lang="it", dataset=data)
+    assert ax.get_title(loc="left").replace("\n", " ") == t("plot_tornado_title_nothing", "it", pct="20")
+    assert ax.get_xlabel() == t("plot_tornado_total_axis", "it")
+    totals = table[table.service == "total"]
+    assert ax.containers[0][0].get_x() == pytest.approx(totals.base_net.iloc[0]) != 0
+
+
 def test_tornado_bars_run_from_the_base_to_each_case(results):
     table = results["sensitivity"]
     ax = plots.tornado(table, ax=Figure().add_subplot())
-    totals = table[table.service == "total"]
+    decision = table[table.service == "decision"]
     low_bars, high_bars = ax.containers
     hatches = {bar.get_hatch() for bar in low_bars}, {bar.get_hatch() for bar in high_bars}
     assert hatches[0] != hatches[1], "low and high differ by hatch, not only by colour"
-    for bar, (_, row) in zip(low_bars, totals.iterrows()):
+    for bar, (_, row) in zip(low_bars, decision.iterrows()):
         assert bar.get_x() == pytest.approx(row.base_net)
         assert bar.get_x() + bar.get_width() == pytest.approx(row.low_net)
     labels = [tick.get_text() for tick in ax.get_yticklabels()]
-    assert labels[0].startswith(t(f"plot_input_{totals.input.iloc[0]}", "en")), "widest swing at the top"
+    assert labels[0].startswith(t(f"plot_input_{decision.input.iloc[0]}", "en")), "widest swing at the top"
     with pytest.raises(ValueError, match="service"):
         plots.tornado(table, ax=Figure().add_subplot(), service="nope")
+
+
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def test_uncertainty_bands_say_the_probability(results, data):

@@ -112,6 +112,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "plot_break_even_title": {"en": "When outsourcing starts to pay", "it": "Quando l'esternalizzazione conviene"},
     "plot_break_even_point": {"en": "break-even point", "it": "punto di pareggio"},
     "plot_break_even_label": {"en": "{service} (break-even {value})", "it": "{service} (pareggio {value})"},
+    "plot_lines_coincide": {"en": "Lines on top of each other: {lines}",
+                            "it": "Linee sovrapposte: {lines}"},
     "plot_field_horizon_months": {"en": "Contract horizon (months)", "it": "Durata del contratto (mesi)"},
     "plot_field_volume": {"en": "Activity volume (x reference)", "it": "Volume di attività (x riferimento)"},
     "plot_field_salary_multiplier": {"en": "Salary (x profile salary)", "it": "Stipendio (x stipendio del profilo)"},
@@ -393,8 +395,31 @@ STRINGS: dict[str, dict[str, str]] = {
                                          "scritta dei diritti) sono già in ogni contratto che le richiede; l'insieme "
                                          "migliore elenca solo le clausole facoltative."},
     # what-if: sensitivity, uncertainty, scenario files, the report (toolkit/plots.py, widgets.py, export.py)
-    "plot_tornado_title": {"en": "What moves the total net benefit most (each input \u2212/+{pct}%)",
-                           "it": "Cosa sposta di più il beneficio netto totale (ogni dato \u2212/+{pct}%)"},
+    "plot_tornado_title": {"en": "What moves the net benefit of the decision most: the services it outsources "
+                                 "(each input \u2212/+{pct}%)",
+                           "it": "Cosa sposta di più il beneficio netto della decisione: i servizi che esternalizza "
+                                 "(ogni dato \u2212/+{pct}%)"},
+    "plot_tornado_title_total": {"en": "What moves the net benefit of all the services most, as if all were "
+                                       "outsourced (each input \u2212/+{pct}%)",
+                                 "it": "Cosa sposta di più il beneficio netto di tutti i servizi, come se fossero "
+                                       "tutti esternalizzati (ogni dato \u2212/+{pct}%)"},
+    "plot_tornado_title_nothing": {"en": "The decision outsources no service (its net benefit is 0): what would move "
+                                         "the net benefit of all the services most (each input \u2212/+{pct}%)",
+                                   "it": "La decisione non esternalizza alcun servizio (beneficio netto 0): cosa "
+                                         "sposterebbe di più il beneficio netto di tutti i servizi "
+                                         "(ogni dato \u2212/+{pct}%)"},
+    "plot_tornado_decision_axis": {"en": "Net benefit of the decision: the services it outsources (EUR over the "
+                                         "horizon)",
+                                   "it": "Beneficio netto della decisione: i servizi che esternalizza (EUR "
+                                         "sull'orizzonte)"},
+    "plot_tornado_total_axis": {"en": "Net benefit of all the services, as if all were outsourced (EUR over the "
+                                      "horizon)",
+                                "it": "Beneficio netto di tutti i servizi, come se fossero tutti esternalizzati "
+                                      "(EUR sull'orizzonte)"},
+    "plot_tornado_base_decision": {"en": "net benefit of the decision: {value}",
+                                   "it": "beneficio netto della decisione: {value}"},
+    "plot_tornado_base_total": {"en": "net benefit of all the services: {value}",
+                                "it": "beneficio netto di tutti i servizi: {value}"},
     "plot_tornado_title_service": {"en": "What moves the net benefit of {service} most (each input \u2212/+{pct}%)",
                                    "it": "Cosa sposta di più il beneficio netto di {service} "
                                          "(ogni dato \u2212/+{pct}%)"},

@@ -26,6 +26,7 @@ a hatch, a text or a legend entry.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 
@@ -370,7 +371,7 @@ def _band_columns(ax, dataset, lang):
         if band != RISK_BANDS[-1]:
             ax.axvline(high, color="#999999", linewidth=0.8, linestyle=":", zorder=0)
         ax.text((low + high) / 2, 0.995, t(band, lang), transform=top_of_axes, ha="center", va="top",
-                fontsize="x-small", color="#555555")
+                fontsize="small", color="#555555")
 
 
 def inherent_vs_residual(evaluation, ax=None, lang="en", *, dataset):
@@ -499,7 +500,10 @@ _Y_AXIS = {"savings": "plot_savings_axis", "net_benefit": "plot_net_benefit_axis
 def break_even_curves(curve, ax=None, lang="en", dataset=None, column="savings"):
     """One line per service from :func:`toolkit.sweep`, with the break-even points marked.
 
-    ``column`` names what was swept ("savings" or "net_benefit"), for the y axis label.
+    ``column`` names what was swept ("savings" or "net_benefit"), for the y axis label. Every line has
+    its own colour, line style and marker, and lines that run on top of each other place their markers
+    at different points. Each break-even point is the line's own marker, ringed, with its value on a
+    leader line (stacked when points are close); lines that nearly coincide are named in the legend.
     """
     check_lang(lang)
     _choice("column", column, tuple(_Y_AXIS))
@@ -507,24 +511,71 @@ def break_even_curves(curve, ax=None, lang="en", dataset=None, column="savings")
     field = curve.index.name
     x = curve.index.to_numpy(dtype=float)
     crossings = break_even(curve)
-    labels = _labels(curve.columns, "services", dataset, lang, width=1000)
+    names = _labels(curve.columns, "services", dataset, lang, width=1000)
     every = max(1, len(x) // 8)
-    for k, (service, label) in enumerate(zip(curve.columns, labels)):
+    styles = {}
+    for k, (service, label) in enumerate(zip(curve.columns, names)):
         if not math.isnan(crossings[service]):
             label = t("plot_break_even_label", lang, service=label, value=number(crossings[service], lang, 1))
-        label = _wrap(label, 40)
-        ax.plot(x, curve[service].to_numpy(dtype=float), label=label, linewidth=1.5,
-                color=LINE_COLOURS[k % len(LINE_COLOURS)], linestyle=LINE_STYLES[k % len(LINE_STYLES)],
-                marker=LINE_MARKERS[k % len(LINE_MARKERS)], markersize=5, markevery=every)
-    found = crossings.dropna()
-    ax.scatter(found.to_numpy(dtype=float), np.zeros(len(found)), s=90, facecolors="none", edgecolors=EDGE,
-               linewidths=1.5, zorder=4, label=t("plot_break_even_point", lang))
+        styles[service] = dict(color=LINE_COLOURS[k % len(LINE_COLOURS)], marker=LINE_MARKERS[k % len(LINE_MARKERS)])
+        # Markers start at a different point on each line, so that two lines on top of each other still
+        # show both markers.
+        ax.plot(x, curve[service].to_numpy(dtype=float), label=_wrap(label, 40), linewidth=1.5,
+                linestyle=LINE_STYLES[k % len(LINE_STYLES)], markersize=5, markevery=(k % every, every),
+                **styles[service])
     ax.axhline(0, color=EDGE, linewidth=0.8)
+    extra = []
+    found = crossings.dropna().sort_values()
+    if len(found):
+        _break_even_points(ax, found, styles, lang)
+        extra.append(Line2D([], [], linestyle="", marker="o", markersize=10, markerfacecolor="white",
+                            markeredgecolor=EDGE, markeredgewidth=1.5, label=t("plot_break_even_point", lang)))
+    twins = _coinciding(curve, names)
+    if twins:
+        extra.append(Line2D([], [], linestyle="", label=_wrap(t("plot_lines_coincide", lang, lines=twins), 40)))
     _eur_ticks(ax.yaxis, lang)
-    _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles + extra, labels + [h.get_label() for h in extra], fontsize="small", loc="upper left",
+              bbox_to_anchor=(1.01, 1))
     xlabel = t(f"plot_field_{field}", lang) if f"plot_field_{field}" in STRINGS else str(field)
     return _finish(ax, t("plot_break_even_title", lang), xlabel, t(_Y_AXIS[column], lang))
 
+
+def _break_even_points(ax, found, styles, lang):
+    """Each crossing: the line's marker, ringed, at (x, 0) and its value on a leader line, stacked in rows
+    so that close points (a cluster at the start of the horizon) keep readable labels."""
+    ax.autoscale_view()
+    low, high = ax.get_xlim()
+    bottom, top = ax.get_ylim()
+    sign = 1 if top >= -bottom else -1  # labels on the side of the zero line with more room
+    rows = []  # the right end (axes fraction) of the last label in each row
+    for service, value in found.items():
+        style = styles[service]
+        ax.plot(value, 0, linestyle="", marker=style["marker"], markersize=11, markerfacecolor="white",
+                markeredgecolor=style["color"], markeredgewidth=2, zorder=5)
+        ax.plot(value, 0, linestyle="", marker=style["marker"], markersize=5, color=style["color"], zorder=6)
+        where = (value - low) / (high - low or 1)
+        row = next((k for k, end in enumerate(rows) if where - 0.06 > end), len(rows))
+        rows[row:row + 1] = [where]
+        offset = (0, sign * (16 + 15 * row))
+        # The leader line is an annotation of its own, without text, so that the label's extent is its text only.
+        ax.annotate("", (value, 0), xytext=offset, textcoords="offset points",
+                    arrowprops=dict(arrowstyle="-", color=style["color"], linewidth=1, shrinkA=0, shrinkB=6), zorder=5)
+        ax.annotate(number(value, lang, 1), (value, 0), xytext=offset, textcoords="offset points", ha="center",
+                    va="bottom" if sign > 0 else "top", fontsize="small", color=EDGE, zorder=6,
+                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=style["color"], linewidth=1))
+
+
+def _coinciding(curve, names) -> str:
+    """The lines that lie on top of each other (within 2% of the chart's height everywhere), as
+    "A = B; C = D", or ""."""
+    values = curve.to_numpy(dtype=float)
+    span = max(np.nanmax(values) - np.nanmin(values), 1e-9)
+    pairs = []
+    for i, j in itertools.combinations(range(values.shape[1]), 2):
+        if np.nanmax(np.abs(values[:, i] - values[:, j])) < 0.02 * span:
+            pairs.append(f"{names[i]} = {names[j]}")
+    return "; ".join(pairs)
 
 
 # --- what if: sensitivity and uncertainty ------------------------------------------------------
@@ -553,16 +604,24 @@ def _end_labels(ax, bars, lang):
                     textcoords="offset points", ha="left" if side > 0 else "right", va="center", fontsize="x-small")
 
 
-def tornado(table, ax=None, lang="en", service="total", dataset=None):
+def tornado(table, ax=None, lang="en", service="decision", dataset=None):
     """Tornado chart of :func:`toolkit.sensitivity`: how far each input moves the net benefit.
 
     One row per input, the widest swing at the top: a bar from the scenario's net benefit
     to the net benefit with the input lower (hatched) and one to that with it higher
-    (plain). ``service`` picks a service's rows, or ``"total"`` (all services in scope).
+    (plain). ``service`` picks whose net benefit: ``"decision"`` (the default: the services the
+    scenario's evaluation outsources, the centre line is the decision's net benefit), a service's
+    id, or ``"total"`` (all services in scope, as if every one were outsourced). A decision that
+    outsources nothing is 0 whatever the inputs: the chart then shows the total and its title says so.
     """
     check_lang(lang)
     _choice("service", service, tuple(dict.fromkeys(table["service"])))
-    rows = table[table["service"] == service].sort_values("swing", ascending=False, kind="stable")
+    shown = service
+    if service == "decision" and "total" in set(table["service"]):
+        mine = table[table["service"] == "decision"]
+        if not mine[["base_net", "low_net", "high_net"]].to_numpy().any():  # outsources nothing
+            shown = "total"
+    rows = table[table["service"] == shown].sort_values("swing", ascending=False, kind="stable")
     ax = _axes(ax, (10, 0.75 * len(rows) + 2.2))
     pct = number(100 * (1 - rows["low_factor"].iloc[0]), lang)
     base = float(rows["base_net"].iloc[0])
@@ -573,7 +632,9 @@ def tornado(table, ax=None, lang="en", service="total", dataset=None):
                        hatch=style["hatch"], edgecolor=EDGE, linewidth=0.6,
                        label=t(f"plot_tornado_{side}", lang, pct=pct))
         _end_labels(ax, bars, lang)
-    ax.axvline(base, color=EDGE, linewidth=1.5, label=t("plot_tornado_base", lang, value=eur(base, lang)))
+    base_key = {"decision": "plot_tornado_base_decision", "total": "plot_tornado_base_total"}.get(shown,
+                                                                                             "plot_tornado_base")
+    ax.axvline(base, color=EDGE, linewidth=1.5, label=t(base_key, lang, value=eur(base, lang)))
     low, high = min(rows["low_net"].min(), rows["high_net"].min(), base), max(rows["low_net"].max(),
                                                                              rows["high_net"].max(), base)
     if low <= 0 <= high or abs(min(abs(low), abs(high))) < 0.2 * (high - low):
@@ -582,12 +643,17 @@ def tornado(table, ax=None, lang="en", service="total", dataset=None):
     _services_axis(ax, [_input_label(row, lang) for _, row in rows.iterrows()])
     _eur_ticks(ax.xaxis, lang, bins=4)
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    if service == "total":
-        title = t("plot_tornado_title", lang, pct=pct)
+    if shown != service:
+        title, xlabel = t("plot_tornado_title_nothing", lang, pct=pct), t("plot_tornado_total_axis", lang)
+    elif service == "decision":
+        title, xlabel = t("plot_tornado_title", lang, pct=pct), t("plot_tornado_decision_axis", lang)
+    elif service == "total":
+        title, xlabel = t("plot_tornado_title_total", lang, pct=pct), t("plot_tornado_total_axis", lang)
     else:
         title = t("plot_tornado_title_service", lang, pct=pct,
                   service=_labels([service], "services", dataset, lang, width=1000)[0])
-    return _finish(ax, title, t("plot_net_benefit_axis", lang), t("plot_tornado_axis", lang))
+        xlabel = t("plot_net_benefit_axis", lang)
+    return _finish(ax, _wrap(title, 90), xlabel, t("plot_tornado_axis", lang))
 
 
 def uncertainty_bands(simulation, ax=None, lang="en", dataset=None):

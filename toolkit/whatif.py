@@ -17,7 +17,7 @@ from .data import Dataset
 from .model import _compute, _Inputs, _money, _prepare, evaluate
 from .scenario import Scenario
 
-__all__ = ["simulate", "Simulation", "sensitivity", "UNCERTAIN_INPUTS", "PERCENTILES"]
+__all__ = ["simulate", "Simulation", "sensitivity", "UNCERTAIN_INPUTS", "PERCENTILES", "TOTAL", "DECISION"]
 
 UNCERTAIN_INPUTS = ("volume", "inhouse_hours", "salary", "fee", "management_hours", "likelihood", "impact",
                     "eur_per_risk_point")
@@ -108,19 +108,23 @@ def simulate(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10
 
 
 TOTAL = "total"  # the service column's value for the sum over the services in scope
+DECISION = "decision"  # ... and for the sum over the services the evaluation outsources (the decision)
 
 
 def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: float = 0.2) -> pd.DataFrame:
     """Net benefit when one input at a time is lower or higher by ``change`` (section 7).
 
-    A tidy table, one row per (input, service), the services in scope and ``"total"`` (their
-    sum): ``input``, ``service``, ``low_factor`` and ``high_factor`` (1 -/+ change),
+    A tidy table, one row per (input, service): the services in scope, ``"decision"`` (the sum over
+    the services the scenario's :func:`evaluate` outsources, its ``outsourced`` column: the net
+    benefit of the decision, 0 if it outsources none) and ``"total"`` (the sum over all the services
+    in scope, as if every one were outsourced): ``input``, ``service``, ``low_factor`` and ``high_factor`` (1 -/+ change),
     ``base_value``, ``low_value``, ``high_value`` (the input itself: volume as a multiple of
     the reference, in-house hours a month and fees in EUR a month of the row's service or of
     all of them, salary as the in-house EUR an hour, management hours a month per service,
     likelihood and impact as multiples of their tables, EUR per risk point), ``base_net``, ``low_net``,
     ``high_net`` (net benefit, EUR over the horizon) and ``swing`` = |high_net - low_net|.
-    Rows are ordered by the total's swing, largest first.
+    Rows are ordered by the decision's swing, largest first (by the total's when the decision
+    outsources nothing).
     """
     scenario = scenario or Scenario()
     if isinstance(change, bool) or not isinstance(change, (int, float)) or not 0 < change < 1:
@@ -136,11 +140,12 @@ def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: floa
         factors[name][2 + 2 * k] = 1 + change
     net = _compute(_with_factors(inp, factors, list(range(count))), inp.base_mask)["net"]
     hours, fees = inp.hours * inp.volume, inp.fee  # a month, per service at the scenario's volume
+    chosen = evaluate(dataset, scenario)["outsourced"].reindex(inp.services).to_numpy(dtype=bool)
+    picks = {DECISION: chosen, TOTAL: slice(None), **{service: i for i, service in enumerate(inp.services)}}
     records = []
     for k, name in enumerate(names):
         base, low, high = net[0], net[1 + 2 * k], net[2 + 2 * k]
-        for i, service in enumerate([TOTAL, *inp.services]):
-            one = slice(None) if service == TOTAL else i - 1
+        for service, one in picks.items():
             b, lo, hi = base[one].sum(), low[one].sum(), high[one].sum()
             value = {"volume": inp.volume, "inhouse_hours": float(np.sum(hours[one])), "salary": inp.hourly,
                      "fee": float(np.sum(fees[one])), "management_hours": inp.management_hours, "likelihood": 1.0,
@@ -150,7 +155,8 @@ def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: floa
                             "base_net": float(b), "low_net": float(lo), "high_net": float(hi),
                             "swing": abs(float(hi) - float(lo))})
     table = pd.DataFrame(records)
-    order = table[table.service == TOTAL].sort_values("swing", ascending=False, kind="stable")["input"].tolist()
+    ranked = DECISION if chosen.any() else TOTAL
+    order = table[table.service == ranked].sort_values("swing", ascending=False, kind="stable")["input"].tolist()
     table["_rank"] = table["input"].map({name: k for k, name in enumerate(order)})
     return table.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
 
