@@ -433,3 +433,60 @@ def test_broken_data_is_shown_in_words_by_make_app(data_copy, tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
+
+
+# ---------------------------------------------------------------- the student's page, in Python
+
+
+def test_student_page_join_decide_download_upload_and_hand_in(dataset, tmp_path):
+    import base64
+    import datetime
+    import re
+
+    from toolkit.classroom_app import StudentPage
+
+    page = StudentPage(dataset, "it", tmp_path)
+    assert page.work.layout.display == "none", "nothing but the name before joining"
+    page.join()
+    assert "Scrivi prima il tuo nome" in page.join_status.value and not page.student
+    page.name.value = "  Ada   Rossi "
+    page.join()
+    assert page.student == "Ada Rossi" and page.name.disabled and page.work.layout.display is None
+    assert [json.loads(p.read_text())["name"] for p in (tmp_path / "joined").glob("*.json")] == ["Ada Rossi"]
+
+    evaluation = page.explorer.evaluation
+    assert all(page.choices[s].value == evaluation.loc[s, "recommendation"] for s in evaluation.index)
+    page.choices["blog"].value = "keep_in_house"  # the student's own choice stays when the scenario changes
+    page.explorer.controls["horizon_months"].value = 12
+    assert page.choices["blog"].value == "keep_in_house"
+    encoded = re.search(r'href="data:application/json;base64,([^"]+)"', page.download.value).group(1)
+    assert json.loads(base64.b64decode(encoded))["horizon_months"] == 12, "the download is the scenario now"
+
+    other = dataset.profiles.index[-1]
+    upload = json.dumps({"profile": other, "horizon_months": 36}).encode()
+    page.upload.value = ({"name": "s.json", "type": "application/json", "size": len(upload),
+                          "content": memoryview(upload), "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    assert page.explorer.scenario().profile == other and page.explorer.controls["horizon_months"].value == 36
+    assert "Caricato s.json" in page.file_status.value
+    page.upload.value = ({"name": "bad.json", "type": "", "size": 3, "content": memoryview(b"{x"),
+                          "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    assert "Impossibile caricare bad.json" in page.file_status.value
+    assert page.explorer.scenario().profile == other, "a bad file changes nothing"
+
+    page.justification.value = "Il blog resta in casa."
+    path = page.hand_in()
+    content = read_handin(path)
+    assert content["name"] == "Ada Rossi" and content["lang"] == "it" and content["case"] is None
+    assert content["decision"]["choices"]["blog"] == "keep_in_house" and "blog" not in content["decision"]["services"]
+    assert content["scenario"]["profile"] == other and content["decision"]["justification"] == "Il blog resta in casa."
+    assert "Consegnato alle" in page.status.value and "blog" not in page.status.value, "names, not ids"
+    assert page.hand_in() != path, "handing in again: a new file"
+
+
+def test_student_page_without_a_class_folder_says_so(dataset):
+    from toolkit.classroom_app import StudentPage
+
+    page = StudentPage(dataset, "en", None)
+    page.name.value = "Ada"
+    page.join()
+    assert page.hand_in() is None and "not served by `make classroom`" in page.status.value

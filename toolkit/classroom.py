@@ -87,7 +87,7 @@ TEXTS = {
         "outsource": "Outsource",
         "outsource_with_clauses": "Outsource with clauses",
         "keep_in_house": "Keep in house",
-        "clauses": "Clauses chosen",
+        "clauses": "Clauses chosen (besides those the law requires)",
         "clause": "Clause",
         "students": "Students",
         "net_benefit": "Net benefit of the decisions",
@@ -133,7 +133,7 @@ TEXTS = {
         "outsource": "Esternalizzare",
         "outsource_with_clauses": "Esternalizzare con clausole",
         "keep_in_house": "Tenere in casa",
-        "clauses": "Clausole scelte",
+        "clauses": "Clausole scelte (oltre a quelle richieste dalla legge)",
         "clause": "Clausola",
         "students": "Studenti",
         "net_benefit": "Beneficio netto delle decisioni",
@@ -370,13 +370,21 @@ def class_summary(class_dir, dataset, lang: str = "en") -> dict:
                 "decision": ", ".join(outsourced) or text("none", lang),
                 "net_benefit": i18n.eur(float(row["decision_net_benefit"]), lang),
                 "words": len(str(decision.get("justification", "")).split()),
-                "time": str(content.get("saved", ""))[11:16]})
+                "time": _local_time(content.get("saved"))})
             summary["net_benefits"].append(round(float(row["decision_net_benefit"])))
         summary["handed_in"] = len(students)
         summary["skipped"] = [f"{name}: {reason}" for name, reason in result.skipped]
         joined |= set(latest)
     summary["joined"] = len(joined)
     return summary
+
+
+def _local_time(saved) -> str:
+    """'14:05' (this laptop's time) from a hand-in's ISO time stamp; '' if there is none."""
+    try:
+        return _dt.datetime.fromisoformat(str(saved)).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
 
 
 # ---------------------------------------------------------------- the server
@@ -668,9 +676,9 @@ code{{font-size:1.1em}}
 const W = {words};
 const LOCALE = {json.dumps("it-IT" if lang == "it" else "en-GB")};
 const esc = s => String(s).replace(/[&<>"']/g, c => ({{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}})[c]);
-function table(headers, rows) {{
-  if (!rows.length) return '<p>' + esc(W.waiting) + '</p>';
-  return '<table><tr>' + headers.map(h => '<th>' + esc(h) + '</th>').join('') + '</tr>' +
+function table(headers, rows, empty) {{
+  if (!rows.length) return '<p>' + esc(empty || W.waiting) + '</p>';
+  return '<table><tr>' + headers.map(h => '<th>' + h + '</th>').join('') + '</tr>' +
     rows.map(r => '<tr>' + r.map(c => typeof c === 'number' ? '<td class="n">' + c.toLocaleString(LOCALE) + '</td>'
                                                            : '<td>' + c + '</td>').join('') + '</tr>').join('') + '</table>';
 }}
@@ -686,7 +694,7 @@ function histogram(values) {{
   const step = (hi - lo) / n || 1, counts = new Array(n).fill(0);
   values.forEach(v => counts[Math.min(n - 1, Math.floor((v - lo) / step))]++);
   const fmt = v => 'EUR ' + Math.round(v).toLocaleString(LOCALE);
-  return table([W.net_benefit, W.students], counts.map((c, i) =>
+  return table([esc(W.net_benefit), esc(W.students)], counts.map((c, i) =>
     [esc(fmt(lo + i * step) + ' – ' + fmt(lo + (i + 1) * step)),
      '<span class="bar o" style="width:' + c * 14 + 'px"></span> ' + c]));
 }}
@@ -700,14 +708,16 @@ async function refresh() {{
     document.querySelector('#joined b').textContent = d.joined;
     document.querySelector('#handed b').textContent = d.handed_in;
     document.getElementById('services').innerHTML = table(
-      [W.service, W.outsource, W.outsource_with_clauses, W.keep_in_house, ''],
+      [esc(W.service), '<span class="bar o" style="width:.9em"></span> ' + esc(W.outsource),
+       '<span class="bar c" style="width:.9em"></span> ' + esc(W.outsource_with_clauses),
+       '<span class="bar k" style="width:.9em"></span> ' + esc(W.keep_in_house), ''],
       d.services.map(s => [esc(s.name), s.outsource, s.outsource_with_clauses, s.keep_in_house, bars(s)]));
-    document.getElementById('clauses').innerHTML = table([W.clause, W.students],
-      d.clauses.map(c => [esc(c.name), c.students]));
+    document.getElementById('clauses').innerHTML = table([esc(W.clause), esc(W.students)],
+      d.clauses.map(c => [esc(c.name), c.students]), d.handed_in ? W.none : W.waiting);
     document.getElementById('benefits').innerHTML = histogram(d.net_benefits);
-    document.getElementById('outliers').innerHTML = d.outliers.length ? table([W.name, W.net_benefit, ''],
+    document.getElementById('outliers').innerHTML = d.outliers.length ? table([esc(W.name), esc(W.net_benefit), ''],
       d.outliers.map(o => [esc(o.name), esc(o.net_benefit), esc(o.reason)])) : '<p>' + esc(W.none) + '</p>';
-    document.getElementById('students').innerHTML = table([W.name, W.firm, W.decision, W.benefit, W.words, W.time],
+    document.getElementById('students').innerHTML = table([W.name, W.firm, W.decision, W.benefit, W.words, W.time].map(esc),
       d.students.map(s => [esc(s.name), esc(s.firm), esc(s.decision), esc(s.net_benefit), s.words, esc(s.time)]));
     document.getElementById('skipped').innerHTML = d.skipped.length ?
       '<h2>' + esc(W.skipped) + '</h2><ul>' + d.skipped.map(s => '<li>' + esc(s) + '</li>').join('') + '</ul>' : '';

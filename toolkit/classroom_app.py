@@ -37,6 +37,8 @@ MAX_UPLOAD = 100_000  # bytes: a scenario file is a few hundred
 
 TEXTS = {
     "en": {
+        "title": "SMM outsourcing: the trade-off explorer in class",
+        "intro": "Type your name, explore, decide for each service, then hand in. A teaching aid, not legal advice.",
         "name": "Your name",
         "name_placeholder": "name or pseudonym",
         "join": "Join",
@@ -62,6 +64,9 @@ TEXTS = {
         "file": "file", "line": "line", "column": "column",
     },
     "it": {
+        "title": "Esternalizzare il social media marketing: l'esploratore in aula",
+        "intro": "Scrivi il tuo nome, esplora, decidi per ogni servizio, poi consegna. Uno strumento didattico, "
+                 "non una consulenza legale.",
         "name": "Il tuo nome",
         "name_placeholder": "nome o pseudonimo",
         "join": "Entra",
@@ -191,7 +196,7 @@ class StudentPage(widgets.VBox):
         for service in dataset.services.index:
             box = widgets.Dropdown(options=options, value="keep_in_house",
                                    description=i18n.name(dataset, "services", service, lang),
-                                   style={"description_width": "16em"}, layout=widgets.Layout(width="34em"))
+                                   style={"description_width": "22em"}, layout=widgets.Layout(width="40em"))
             box.observe(lambda change, s=service: self._chose(s), names="value")
             self.choices[service] = box
             rows.append(box)
@@ -203,14 +208,15 @@ class StudentPage(widgets.VBox):
         self.work = widgets.VBox([
             self.explorer,
             widgets.HBox([self.download, self.upload, self.file_status],
-                         layout=widgets.Layout(align_items="center", flex_flow="row wrap", gap="1em")),
+                         layout=widgets.Layout(align_items="center", flex_flow="row wrap", grid_gap="1em")),
             widgets.HTML(f"<h3>{html.escape(text('decision', lang))}</h3>"
                          f"<p>{html.escape(text('decision_help', lang))}</p>"),
             *rows,
             widgets.HTML(f"<b>{html.escape(text('justification', lang))}</b>"),
             self.justification, self.handin_button, self.status,
         ], layout=widgets.Layout(display="none"))
-        super().__init__([widgets.HBox([self.name, self.join_button]), self.join_status, self.work])
+        heading = widgets.HTML(f"<h1>{html.escape(text('title', lang))}</h1><p>{html.escape(text('intro', lang))}</p>")
+        super().__init__([heading, widgets.HBox([self.name, self.join_button]), self.join_status, self.work])
         self.join_button.on_click(lambda _b: self.join())
         self.handin_button.on_click(lambda _b: self.hand_in())
         self.upload.observe(self._uploaded, names="value")
