@@ -2,20 +2,22 @@
 
 Two students join with the class code, each types a name, moves the horizon slider and hands in; the
 teacher page shows both within a few seconds, without a reload; without the code the page is 403; at the
-cap (--students 2) a third visitor gets the "class is full" page; every request of every page goes to
+cap (--students 2) a third visitor gets the "class is full" page; a closed page's kernel is shut down;
+every request of every page goes to
 the served host (nothing from the internet).
 
 Screenshots: test-artifacts/screenshots/classroom-student-en.png (the top of the page),
 classroom-student-en-handed-in.png (its end), classroom-teacher.png, classroom-full.png.
 """
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser_support as support  # noqa: E402
-from test_classroom import classroom_server  # noqa: E402
+from test_classroom import classroom_server, summary  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +109,13 @@ def test_two_students_hand_in_and_the_teacher_sees_both(browser, server):
             assert response.status == 503
             assert third.get_by_text("The class is full, try again in a minute").is_visible()
             support.screenshot(third, "classroom-full")
+
+        # Closing a page shuts its kernel down at once (Voila's page-close call, served without _xsrf).
+        first.close(run_before_unload=True)
+        deadline = time.monotonic() + 15
+        while summary(server)["open_pages"] != 1:
+            assert time.monotonic() < deadline, "the closed page's kernel is still running after 15 s"
+            time.sleep(0.5)
     assert outside == [], f"requests that left the served host: {outside}"
 
 
