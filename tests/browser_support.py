@@ -238,6 +238,11 @@ def _in_the_server_process(cpus: set[int] | None) -> None:
         os.sched_setaffinity(0, cpus)
 
 
+# The kernel spec runs "python": this interpreter's folder first on the PATH, so that the kernels import
+# the toolkit this test runs on (another Python on the PATH may hold another copy of it).
+_PATH = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
 @contextlib.contextmanager
 def _serve(name, command, *, port, ready, env=None, cwd=ROOT, workdir, cpus=None):
     """Start command in its own process group; wait for ready(); always stop it on exit."""
@@ -245,7 +250,7 @@ def _serve(name, command, *, port, ready, env=None, cwd=ROOT, workdir, cpus=None
     linux = sys.platform.startswith("linux")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
+                                   cwd=cwd, env={**os.environ, "PATH": _PATH, **(env or {})}, start_new_session=True,
                                    preexec_fn=(lambda: _in_the_server_process(cpus)) if linux else None)
     server = Server(name, process, log_path, url=f"http://127.0.0.1:{port}/")
     try:
@@ -393,12 +398,21 @@ class Explorer:
     page: object
 
     @property
+    def horizon_row(self):
+        """The horizon's number control: its labelled text box and its slider (toolkit.widgets._slider)."""
+        return self.page.locator(".smm-number", has=self.page.locator(".widget-label", has_text=HORIZON_LABEL))
+
+    @property
     def horizon(self):
-        return self.page.locator(".widget-slider", has=self.page.locator(".widget-label", has_text=HORIZON_LABEL))
+        return self.horizon_row.locator(".widget-slider")
+
+    @property
+    def horizon_entry(self):
+        return self.horizon_row.locator("input[type=text]")
 
     @property
     def chart(self):
-        # The explorer's chart: the widget image that follows the controls (one per dashboard).
+        # The explorer's chart: the <img> (in an HTML widget) that follows the controls (one per dashboard).
         return self.page.locator("img.widget-image").first
 
     @property
@@ -409,10 +423,12 @@ class Explorer:
         return self.page.locator(".widget-checkbox", has_text=label).locator("input[type=checkbox]")
 
     def wait_ready(self, timeout_ms: int = 60_000) -> None:
-        self.horizon.locator(".noUi-handle").wait_for(state="visible", timeout=timeout_ms)
+        # the slider's grip (its handle is hidden from the keyboard and screen readers: the text box is theirs)
+        self.horizon.locator(".noUi-touch-area").wait_for(state="visible", timeout=timeout_ms)
         self.chart.wait_for(state="visible", timeout=timeout_ms)
-        self.page.wait_for_function("(img) => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0",
-                                    arg=self.chart.element_handle(), timeout=timeout_ms)
+        self.page.wait_for_function("() => { const img = document.querySelector('img.widget-image');"
+                                    " return img !== null && img.src.startsWith('data:image/svg+xml')"
+                                    " && img.complete && img.naturalWidth > 0; }", timeout=timeout_ms)
         self.recommendations.wait_for(state="attached", timeout=timeout_ms)
 
     def wait_recommendations_changed(self, old: str, timeout_ms: int = 30_000) -> None:
@@ -427,7 +443,7 @@ class Explorer:
             " return img !== null && img.getAttribute('src') !== old; }", arg=[old_src], timeout=timeout_ms)
 
     def horizon_value(self) -> str:
-        return (self.horizon.locator(".widget-readout").text_content() or "").strip()
+        return self.horizon_entry.input_value().strip()
 
     def chart_src(self) -> str:
         return self.chart.get_attribute("src") or ""
@@ -443,8 +459,8 @@ def open_app(page, server: Server) -> "Explorer":
 
 
 def drag_slider(page, slider, fraction: float, release: bool = True) -> None:
-    """Drag slider's noUi handle with the mouse to fraction (0..1) of its track."""
-    handle, track = slider.locator(".noUi-handle"), slider.locator(".noUi-base")
+    """Drag slider's noUi grip (the handle's touch area) with the mouse to fraction (0..1) of its track."""
+    handle, track = slider.locator(".noUi-touch-area"), slider.locator(".noUi-base")
     handle.scroll_into_view_if_needed()
     start, bar = handle.bounding_box(), track.bounding_box()
     x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
@@ -456,17 +472,23 @@ def drag_slider(page, slider, fraction: float, release: bool = True) -> None:
 
 
 # Armed before the mouse is released: records when the pointer is released, when the chart's src
-# changes and when the new picture has loaded (performance.now(), ms).
+# changes (the HTML widget puts a new <img> in its place) and when the new picture has loaded
+# (performance.now(), ms).
 _ARM_PROBE = """(img) => {
   const probe = window.__smmProbe = {release: null, src: null, load: null};
   const released = () => { if (probe.release === null) probe.release = performance.now(); };
   window.addEventListener('pointerup', released, {capture: true, once: true});
   window.addEventListener('mouseup', released, {capture: true, once: true});
+  const area = img.parentElement, old = img.getAttribute('src');
+  const loaded = () => { if (probe.load === null) probe.load = performance.now(); };
   const observer = new MutationObserver(() => {
-    if (probe.src === null) { probe.src = performance.now(); observer.disconnect(); }
+    const now = area.querySelector('img');
+    if (probe.src !== null || now === null || now.getAttribute('src') === old) return;
+    probe.src = performance.now();
+    observer.disconnect();
+    if (now.complete && now.naturalWidth > 0) loaded(); else now.addEventListener('load', loaded, {once: true});
   });
-  observer.observe(img, {attributes: true, attributeFilter: ['src']});
-  img.addEventListener('load', () => { if (probe.load === null) probe.load = performance.now(); }, {once: true});
+  observer.observe(area, {childList: true, subtree: true, attributes: true, attributeFilter: ['src']});
 }"""
 
 

@@ -1,6 +1,6 @@
 """Accessibility checked by a real tool: axe-core (npm, `make axe`) injected by Playwright into the `make app`
-dashboard (Voila) and notebook 03 in JupyterLab. No serious or critical violation inside what the lab draws;
-every chart image has alt text. The full axe results are saved to test-artifacts/axe/<page>.json.
+dashboard (Voila) and notebook 03 in JupyterLab. Zero serious or critical violations inside what the lab
+draws; every chart image has alt text in the page's language. The full axe results are saved to test-artifacts/axe/<page>.json.
 
 JupyterLab's own interface (menus, side bar) is not ours: in Lab only the notebook's output area is checked.
 Skipped without Chromium or without axe-core (`make axe`); failed when CI=true.
@@ -19,12 +19,6 @@ pytestmark = pytest.mark.browser
 AXE = support.ROOT / "node_modules" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = support.SCREENSHOTS.parent / "axe"
 BLOCKING = {"serious", "critical"}
-# Known and not ours to fix from Python: ipywidgets' sliders (noUiSlider) give their handle role="slider"
-# but no accessible name (the description is a <label> not tied to the handle): axe's aria-input-field-name,
-# serious. Reported separately (the strict xfail below) so that every other violation fails the test.
-# Also known: ipywidgets' Image (the dashboards' charts) has no alt attribute, and its tooltip trait breaks
-# its view in ipywidgets 8.1 (TypeError in updateTooltip): axe's image-alt, critical, on img.widget-image.
-KNOWN = {"aria-input-field-name": ".noUi-handle", "image-alt": "img.widget-image"}
 
 
 @pytest.fixture(scope="module")
@@ -52,33 +46,37 @@ def run_axe(page, name: str, include: str | None = None) -> list[dict]:
     return [v for v in results["violations"] if v.get("impact") in BLOCKING]
 
 
-def _known(violation, page) -> bool:
-    """A violation on ipywidgets' slider handles only (see KNOWN)."""
-    selector = KNOWN.get(violation["id"])
-    return bool(selector) and all(page.locator(node["target"][0]).evaluate(f"e => e.matches({selector!r})")
-                                  for node in violation["nodes"])
-
-
 def describe(violations) -> str:
     return "\n".join(f"{v['impact']}: {v['id']} ({v['help']}): "
                      + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:4])
                      for v in violations)
 
 
+def check_charts_and_controls(page, lang: str = "en") -> None:
+    """Every chart has alt text in the page's language; every number control has a labelled text box, and
+    the slider's handle (no accessible name in ipywidgets 8.1) is kept from the keyboard."""
+    charts = page.locator("img.smm-chart")
+    assert charts.count() >= 1
+    for k in range(charts.count()):
+        alt = charts.nth(k).get_attribute("alt") or ""
+        assert len(alt) > 40, alt
+        assert ("Two charts" in alt or "Each service" in alt) if lang == "en" else "grafici" in alt or "servizio" in alt
+    boxes = page.locator(".smm-number input[type=text]")
+    assert boxes.count() >= 4
+    for k in range(boxes.count()):
+        label = page.locator(f"label[for={json.dumps(boxes.nth(k).get_attribute('id'))}]")
+        assert (label.inner_text() or "").strip(), "a number box without a label"
+    handle = page.locator(".smm-number .noUi-handle").first
+    assert handle.evaluate("e => getComputedStyle(e).visibility") == "hidden"
+
+
 def test_voila_app_has_no_serious_violation(page):
+    """The whole app page: zero serious or critical violations (ipywidgets' unnamed slider handles and
+    alt-less Image are no longer on the page: see toolkit.widgets)."""
     with support.voila_app() as app:
         support.open_app(page, app)
-        blocking = [v for v in run_axe(page, "voila-explorer") if not _known(v, page)]
-    assert not blocking, describe(blocking)
-
-
-@pytest.mark.xfail(strict=True, reason="ipywidgets' slider handles (noUiSlider) have no accessible name (axe "
-                   "aria-input-field-name, serious) and its Image has no alt text (image-alt, critical): the charts "
-                   "need another widget (an <img alt> in an HTML widget) and the sliders a front-end fix")
-def test_voila_app_has_no_serious_violation_at_all(page):
-    with support.voila_app() as app:
-        support.open_app(page, app)
-        blocking = run_axe(page, "voila-explorer-all")
+        check_charts_and_controls(page)
+        blocking = run_axe(page, "voila-explorer")
     assert not blocking, describe(blocking)
 
 
@@ -88,8 +86,8 @@ def test_notebook_03_in_lab_has_no_serious_violation(page):
             support.open_in_lab(page, lab, "03_tradeoff_explorer.ipynb")
             support.run_all_in_lab(page)
             support.Explorer(page).chart.wait_for(state="visible")
-            blocking = [v for v in run_axe(page, "lab-03-explorer", include=".jp-NotebookPanel .jp-OutputArea")
-                        if not _known(v, page)]
+            check_charts_and_controls(page)
+            blocking = run_axe(page, "lab-03-explorer", include=".jp-NotebookPanel .jp-OutputArea")
         finally:
             support.shut_down_lab_kernels(lab)
     assert not blocking, describe(blocking)

@@ -78,19 +78,20 @@ def test_save_error_shows_next_to_the_button(page, app):
 
 
 def test_italian_explorer_writes_numbers_in_italian(page, browser):
-    """Notebook 03 in Italian (JupyterLab): the slider readouts say 1,00, not 1.00."""
+    """Notebook 03 in Italian (JupyterLab): the number boxes beside the sliders say 1,00, not 1.00."""
     with support.jupyter_lab() as lab:
         try:
             support.open_in_lab(page, lab, "it/03_tradeoff_explorer.ipynb")
             support.run_all_in_lab(page)
             support.Explorer(page).chart.wait_for(state="visible")
-            salary = page.locator(".widget-hbox", has=page.locator(".widget-label", has_text="Stipendio (x)")).first
+            salary = page.locator(".smm-number", has=page.locator(".widget-label", has_text="Stipendio (x)")).first
             salary.wait_for(state="visible")
-            text = salary.inner_text()
-            assert "1,00" in text and "1.00" not in text, text
+            assert salary.locator("input[type=text]").input_value() == "1,00"
+            boxes = page.locator(".jp-OutputArea .smm-number input[type=text]")
+            shown = [boxes.nth(k).input_value() for k in range(boxes.count())]
+            assert len(shown) >= 4 and not any("." in value for value in shown), shown
             readouts = page.locator(".jp-OutputArea .widget-readout:visible")
-            shown = [readouts.nth(k).inner_text() for k in range(readouts.count())]
-            assert not any("." in value for value in shown), shown  # the d3 readouts (1.00) are hidden
+            assert readouts.count() == 0, "no d3 readout (1.00) is shown"
             print(f"\nscreenshot: {support.screenshot(page, 'student-it-explorer-after')}")
         finally:
             support.shut_down_lab_kernels(lab)

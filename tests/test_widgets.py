@@ -1,6 +1,8 @@
 """The dashboards, headless: set controls, check that outputs change, and errors stay inside."""
+import base64
 import html
 import json
+import re
 import warnings
 
 import matplotlib
@@ -26,11 +28,13 @@ def explorer(data):
 
 def test_explorer_starts_with_the_default_scenario(explorer, data):
     assert explorer.scenario() == toolkit.Scenario()
-    assert explorer.figure.format == "svg+xml"
-    picture = bytes(explorer.figure.value).decode("utf-8")
+    picture = explorer.figure.svg.decode("utf-8")
     assert picture.startswith("<?xml") and "<svg" in picture
-    # real text, so that screen readers and the browser's search find the labels
+    # real text, so that the browser's search finds the labels
     assert "Savings against residual legal risk" in picture
+    # on the page: an <img> of that picture, with alt text saying what it shows
+    assert explorer.figure.value.startswith('<img class="widget-image smm-chart" alt="Two charts.')
+    assert base64.b64encode(explorer.figure.svg).decode("ascii") in explorer.figure.value
     assert explorer.message.value == ""
     assert explorer.evaluation.equals(toolkit.evaluate(data))
     for service in data.services.index:
@@ -84,8 +88,7 @@ def test_hold_recomputes_once(explorer):
 
 def test_suggest_best_clauses_button(explorer, data):
     best, _ = toolkit.best_clause_set(data, explorer.scenario())
-    button = explorer.children[0].children[2].children[-1]
-    button.click()
+    explorer.suggest_button.click()
     assert explorer.scenario().clauses == best
 
 
@@ -117,7 +120,7 @@ def test_risk_scorer_compares_with_reference(data):
     dashboard.controls["privacy_likelihood"].value = 5
     dashboard.controls["privacy_impact"].value = 5
     assert dashboard.student_scores().loc["privacy", "score"] == 25
-    dashboard.children[3].click()  # the compare button
+    dashboard.compare_button.click()
     assert "same as the reference" in dashboard.feedback.value      # privacy 5 x 5 = 25, as the data says
     assert "reference is 9" in dashboard.feedback.value             # liability left at 0, reference 3 x 3
     with pytest.raises(ValueError, match="service"):
@@ -138,7 +141,7 @@ def test_redrawing_leaves_nothing_behind(data):
             services=tuple(rng.sample(list(data.services.index), rng.randint(1, 9))))
         moving.set_scenario(target)
         fresh = widgets.explorer(data, scenario=target)
-        assert bytes(moving.figure.value) == bytes(fresh.figure.value)
+        assert moving.figure.svg == fresh.figure.svg
 
 
 # --- the clauses the law requires: ticked and locked, with the reason as a tooltip -----------------
@@ -280,8 +283,7 @@ def test_summary_when_nothing_is_outsourced(data):
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_risk_chart_compares_in_house_with_outsourced(lang, data):
     dashboard = widgets.explorer(data, lang=lang)
-    picture = html.unescape(bytes(dashboard.risk_figure.value).decode("utf-8"))
-    assert dashboard.risk_figure.format == "svg+xml"
+    picture = html.unescape(dashboard.risk_figure.svg.decode("utf-8"))
     for key in ("plot_sides_title", "plot_inhouse_marker", "plot_outsourced_marker"):
         assert t(key, lang) in picture, key
     for service in data.services.index:
@@ -305,7 +307,7 @@ def test_redrawing_the_risk_chart_leaves_nothing_behind(data):
                    toolkit.Scenario(services=("blog", "seo"), clauses=("nda",)),
                    toolkit.Scenario(profile="medium", risk_appetite="critical")):
         moving.set_scenario(target)
-        assert bytes(moving.risk_figure.value) == bytes(widgets.explorer(data, scenario=target).risk_figure.value)
+        assert moving.risk_figure.svg == widgets.explorer(data, scenario=target).risk_figure.svg
 
 
 # --- scenario files of an earlier version ---------------------------------------------------------
@@ -360,3 +362,110 @@ def test_explorer_without_the_file_row(data, tmp_path, monkeypatch):
     dashboard.controls["horizon_months"].value = 12  # still a working explorer
     assert dashboard.scenario().horizon_months == 12 and dashboard.message.value == ""
     assert list(tmp_path.iterdir()) == []
+
+
+# --- typed values: a message beside the box, never a stale result ----------------------------------
+
+
+def hidden(dashboard) -> bool:
+    return all(view.layout.visibility == "hidden" for view in dashboard.outputs)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("abc", "Type a number from 0.25 to 4.00"), ("", "Type a number from 0.25 to 4.00"),
+    ("9", "Type a number from 0.25 to 4.00"), ("0", "Type a number from 0.25 to 4.00"),
+    ("nan", "Type a number from 0.25 to 4.00"), ("inf", "Type a number from 0.25 to 4.00")])
+def test_a_typed_value_that_cannot_be_used_is_explained_beside_its_box(explorer, typed, expected):
+    volume = explorer.controls["volume"]
+    updates = explorer.updates
+    volume.entry.value = typed
+    assert volume.entry_message.layout.display is None and expected in volume.entry_message.value
+    assert 'role="alert"' in volume.entry_message.value and explorer.message.value == ""
+    assert hidden(explorer) and explorer.updates == updates + 1
+    assert explorer.problem() == volume.entry_problem
+    volume.entry.value = "2,5"  # a comma or a point: the slider follows, the message goes, the results come back
+    assert volume.value == 2.5 and volume.entry.value == "2.50" and volume.entry_message.value == ""
+    assert volume.entry_message.layout.display == "none" and not hidden(explorer)
+    assert explorer.evaluation.equals(toolkit.evaluate(explorer.dataset, toolkit.Scenario(volume=2.5)))
+
+
+def test_boundaries_are_accepted_and_the_horizon_must_be_whole(explorer):
+    horizon = explorer.controls["horizon_months"]
+    for typed, value in (("6", 6), ("60", 60), (" 36 ", 36)):
+        horizon.entry.value = typed
+        assert horizon.value == value and horizon.entry_problem is None and not hidden(explorer)
+    horizon.entry.value = "12.5"
+    assert "Type a whole number from 6 to 60" in horizon.entry_message.value and hidden(explorer)
+    horizon.entry.value = "61"
+    assert "Type a whole number from 6 to 60" in horizon.entry_message.value and hidden(explorer)
+    horizon.value = 12  # moving the slider puts a good value in the box and clears the message
+    assert horizon.entry.value == "12" and horizon.entry_message.value == "" and not hidden(explorer)
+
+
+def test_the_slider_writes_its_value_in_the_box_in_the_dashboards_language(data):
+    italian = widgets.explorer(data, lang="it")
+    salary = italian.controls["salary_multiplier"]
+    assert salary.entry.value == "1,00" and salary.entry.description == t("salary_multiplier", "it")
+    salary.value = 1.25
+    assert salary.entry.value == "1,25"
+    salary.entry.value = "5"
+    assert "Scrivi un numero da 0,50 a 2,00" in salary.entry_message.value and hidden(italian)
+
+
+def test_save_and_suggest_refuse_what_cannot_be_evaluated_in_plain_words(explorer, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    explorer.controls["fee_multiplier"].entry.value = "lots"
+    explorer.scenario_files.save.click()
+    status = explorer.scenario_files.status.value
+    assert "Type a number from 0.50 to 2.00" in status and not list(tmp_path.iterdir())
+    clauses = explorer.scenario().clauses
+    explorer.suggest_button.click()
+    assert explorer.scenario().clauses == clauses and hidden(explorer)
+    explorer.controls["fee_multiplier"].entry.value = "1"
+    with explorer.hold():
+        for box in explorer.controls["services"].values():
+            box.value = False
+    explorer.suggest_button.click()  # no service: the message stays beside the boxes, no code words anywhere
+    assert "Tick at least one service" in explorer.field_messages["services"].value
+    assert explorer.message.value == "" and hidden(explorer)
+    explorer.scenario_files.save.click()
+    status = explorer.scenario_files.status.value
+    assert "Tick at least one service" in status and "Scenario field" not in status
+
+
+def test_cost_explorer_and_risk_scorer_hide_their_results_for_a_bad_typed_value(data):
+    costs = widgets.cost_explorer(data)
+    hours = costs.controls["management_hours"]
+    hours.entry.value = "11"
+    assert "Type a number from 0.0 to 10.0" in hours.entry_message.value and hidden(costs)
+    hours.entry.value = "0"  # the boundary: no management at all is a valid what-if
+    assert hours.value == 0 and not hidden(costs) and costs.evaluation.vendor_management.sum() == 0
+    scorer = widgets.risk_scorer("blog", data)
+    likelihood = scorer.controls["privacy_likelihood"]
+    likelihood.entry.value = "6"
+    assert "Type a whole number from 0 to 5" in likelihood.entry_message.value and hidden(scorer)
+    scorer.compare_button.click()
+    assert scorer.feedback.value == ""  # no comparison with a value the student did not mean
+    likelihood.entry.value = "5"
+    assert likelihood.value == 5 and not hidden(scorer)
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_chart_has_alt_text_in_the_dashboards_language(lang, data):
+    explorer = widgets.explorer(data, lang=lang)
+    costs = widgets.cost_explorer(data, lang=lang)
+    scorer = widgets.risk_scorer("blog", data, lang=lang)
+    scorer.controls["privacy_likelihood"].value = 3
+    scorer.controls["privacy_impact"].value = 2
+    for chart in (explorer.figure, explorer.risk_figure, costs.figure, scorer.figure):
+        alt = re.search(r'alt="([^"]*)"', chart.value).group(1)
+        assert html.unescape(alt) == chart.alt and len(alt) > 40
+        assert "_" not in alt and "nan" not in alt.lower()  # words, never ids
+        assert f'width="{chart.value.split("width=")[1].split(chr(34))[1]}"' in chart.value  # a fixed size
+    names = {rec: t(rec, lang) for rec in ("outsource_with_clauses", "keep_in_house")}
+    assert all(f"{name}:" in explorer.figure.alt for name in names.values())
+    keep = explorer.evaluation.index[explorer.evaluation.recommendation == "keep_in_house"]
+    assert i18n.name(data, "services", keep[0], lang) in explorer.figure.alt.split(names["keep_in_house"])[1]
+    area = i18n.name(data, "legal_areas", "privacy", lang)
+    assert f"{area} 3 × 2 = 6" in scorer.figure.alt
+    assert ("Risk matrix" if lang == "en" else "Matrice del rischio") in scorer.figure.alt

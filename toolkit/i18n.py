@@ -128,6 +128,33 @@ STRINGS: dict[str, dict[str, str]] = {
                             "it": "Questi dati non si possono valutare: {problem}"},
     "fix_services": {"en": "Tick at least one service to see the decision.",
                      "it": "Spunta almeno un servizio per vedere la decisione."},
+    "entry_range": {"en": "Type a number from {low} to {high} to see the results.",
+                    "it": "Scrivi un numero da {low} a {high} per vedere i risultati."},
+    "entry_range_whole": {"en": "Type a whole number from {low} to {high} to see the results.",
+                          "it": "Scrivi un numero intero da {low} a {high} per vedere i risultati."},
+    # the charts' text alternatives (alt text), for screen readers
+    "alt_none": {"en": "none", "it": "nessuno"},
+    "alt_explorer": {"en": "Two charts. Left: each service's savings against its residual legal risk after the "
+                           "clauses, with the risk appetite ({appetite}) as a limit. Right: each service's net "
+                           "benefit over {months} months. Outsource: {outsource}. Outsource with clauses: "
+                           "{clauses}. Keep in house: {keep}.",
+                     "it": "Due grafici. A sinistra: il risparmio di ogni servizio rispetto al suo rischio legale "
+                           "residuo dopo le clausole, con la propensione al rischio ({appetite}) come limite. A "
+                           "destra: il beneficio netto di ogni servizio in {months} mesi. Esternalizzare: "
+                           "{outsource}. Esternalizzare con clausole: {clauses}. Tenere in azienda: {keep}."},
+    "alt_sides": {"en": "Each service's legal risk score kept in house against outsourced with the clauses, with "
+                        "the risk appetite ({appetite}) as a line. Lower when outsourced: {lower}. Higher when "
+                        "outsourced: {higher}. The same: {same}.",
+                  "it": "Il punteggio di rischio legale di ogni servizio tenuto in azienda e esternalizzato con le "
+                        "clausole, con la propensione al rischio ({appetite}) come linea. Più basso se "
+                        "esternalizzato: {lower}. Più alto se esternalizzato: {higher}. Uguale: {same}."},
+    "alt_costs": {"en": "Each service's in-house cost against its outsourced cost over {months} months. "
+                        "Outsourcing costs less for: {cheaper}. It costs as much or more for: {dearer}.",
+                  "it": "Il costo interno di ogni servizio e il suo costo esterno in {months} mesi. "
+                        "Esternalizzare costa meno per: {cheaper}. Costa uguale o di più per: {dearer}."},
+    "alt_matrix": {"en": "Risk matrix of {service} with your scores (likelihood × impact): {scores}.",
+                   "it": "Matrice del rischio di {service} con i tuoi punteggi (probabilità × impatto): {scores}."},
+    "alt_score": {"en": "{area} {likelihood} × {impact} = {score}", "it": "{area} {likelihood} × {impact} = {score}"},
     "profile": {"en": "Company profile", "it": "Profilo aziendale"},
     "volume": {"en": "Activity volume (x)", "it": "Volume di attività (x)"},
     "horizon_months": {"en": "Horizon (months)", "it": "Orizzonte (mesi)"},
@@ -244,8 +271,21 @@ STRINGS: dict[str, dict[str, str]] = {
                       "it": "Hai incluso il costo di gestione del fornitore (le ore per seguirlo)?"},
     "hint_transition": {"en": "Did you include the one-off transition (fees paid while your staff still do the work)?",
                         "it": "Hai incluso la transizione una tantum (compensi pagati mentre il personale lavora ancora)?"},
-    "hint_costs_q3": {"en": "Not yet: break-even = one-off costs / monthly saving. Read it off the curve's zero crossing.",
-                      "it": "Non ancora: pareggio = costi una tantum / risparmio mensile. Leggilo dove la curva passa per zero."},
+    "hint_costs_q3": {"en": "Not yet: sweep the horizon for the scenario with the higher fee "
+                            "(toolkit.sweep(data, toolkit.Scenario(fee_multiplier=...), \"horizon_months\", range(1, 61))) "
+                            "and read content's break-even (toolkit.break_even).",
+                      "it": "Non ancora: fai variare l'orizzonte per lo scenario con il compenso più alto "
+                            "(toolkit.sweep(data, toolkit.Scenario(fee_multiplier=...), \"horizon_months\", range(1, 61))) "
+                            "e leggi il pareggio dei contenuti (toolkit.break_even)."},
+    "hint_fee_unchanged": {"en": "That is the break-even at today's fee, the one in the table above: the question raises "
+                                 "the fee by 10%, so sweep toolkit.Scenario(fee_multiplier=1.1).",
+                           "it": "Questo è il pareggio con il compenso di oggi, quello della tabella sopra: la domanda "
+                                 "alza il compenso del 10%, quindi usa toolkit.Scenario(fee_multiplier=1.1)."},
+    "hint_fee_direction": {"en": "That is the break-even with a fee 10% lower: a 10% rise is fee_multiplier=1.1, not 0.9.",
+                           "it": "Questo è il pareggio con un compenso più basso del 10%: un aumento del 10% è "
+                                 "fee_multiplier=1.1, non 0.9."},
+    "hint_months_not_years": {"en": "That looks like years: the horizon is counted in months (do not divide by 12).",
+                              "it": "Sembrano anni: l'orizzonte si conta in mesi (non dividere per 12)."},
     "hint_costs_q4": {"en": "Not yet: savings = in-house cost - outsourced cost.",
                       "it": "Non ancora: risparmio = costo interno - costo esterno."},
     "hint_sign": {"en": "Check the sign: savings = in-house cost - outsourced cost, not the reverse.",
@@ -258,8 +298,14 @@ STRINGS: dict[str, dict[str, str]] = {
                       "it": "Non ancora: guarda i limiti delle fasce in risk_bands.csv."},
     "hint_band_edges": {"en": "Medium ends at 9; 10 to 16 is the next band.",
                         "it": "Medio finisce a 9; da 10 a 16 è la fascia successiva."},
-    "hint_risks_q3": {"en": "Not yet: a service is as risky as its worst area: find the largest likelihood x impact.",
-                      "it": "Non ancora: un servizio è rischioso quanto la sua area peggiore: trova il prodotto più alto."},
+    "hint_risks_q3": {"en": "Not yet: in house, each area's score is inhouse_likelihood x inhouse_impact "
+                            "(pairs.loc[\"brand\", \"inhouse_score\"]); which area has the largest?",
+                      "it": "Non ancora: in azienda il punteggio di ogni area è inhouse_likelihood x inhouse_impact "
+                            "(pairs.loc[\"brand\", \"inhouse_score\"]); quale area ha il più alto?"},
+    "hint_outsourced_side": {"en": "That is the worst area when the service is outsourced (the heat map above); the "
+                                   "question asks in house: inhouse_likelihood x inhouse_impact.",
+                             "it": "Questa è l'area peggiore quando il servizio è esternalizzato (la mappa sopra); la "
+                                   "domanda chiede in azienda: inhouse_likelihood x inhouse_impact."},
     "hint_risks_q4": {"en": "Not yet: expected loss = yearly chance of an incident x claim chance x loss x years.",
                       "it": "Non ancora: perdita attesa = probabilità annua di un incidente x probabilità di "
                             "contestazione x perdita x anni."},
@@ -271,8 +317,32 @@ STRINGS: dict[str, dict[str, str]] = {
                         "it": "Non ancora: probabilità residua x impatto residuo, ciascuno dopo i passi della clausola."},
     "hint_floor": {"en": "A clause lowers a score but never below 1: a contract cannot remove a risk.",
                    "it": "Una clausola abbassa un punteggio ma mai sotto 1: un contratto non elimina il rischio."},
-    "hint_clauses_q3": {"en": "Not yet: run toolkit.portfolio(data) and read best_clauses.",
-                        "it": "Non ancora: esegui toolkit.portfolio(data) e leggi best_clauses."},
+    "hint_clauses_q3": {"en": "Not yet: run toolkit.portfolio(data, clinic) with the clinic's scenario and read "
+                              "best_clauses.",
+                        "it": "Non ancora: esegui toolkit.portfolio(data, clinic) con lo scenario della clinica e "
+                              "leggi best_clauses."},
+    "hint_other_firm_set": {"en": "That is the small firm's best set (shown above), or the clinic's profile with the "
+                                  "default settings: the case also sets a 36-month contract and a low risk appetite, "
+                                  "so pass the whole case scenario: toolkit.portfolio(data, clinic).",
+                            "it": "Questo è l'insieme migliore della piccola impresa (mostrato sopra), o del profilo "
+                                  "della clinica con le impostazioni predefinite: il caso fissa anche un contratto di "
+                                  "36 mesi e una soglia di rischio bassa, quindi passa lo scenario intero del caso: "
+                                  "toolkit.portfolio(data, clinic)."},
+    "hint_cap_is_optional": {"en": "The supplier's cap on its liability is an optional clause too: its fee discount "
+                                   "counts, and here the optimiser keeps it. List every clause of best_clauses.",
+                             "it": "Anche il limite di responsabilità chiesto dal fornitore è una clausola "
+                                   "facoltativa: lo sconto sul compenso conta, e qui l'ottimizzatore lo tiene. Elenca "
+                                   "tutte le clausole di best_clauses."},
+    "estimate_missing": {"en": "Write your estimate in PREDICT (a number, EUR per hour) and run the cell again.",
+                         "it": "Scrivi la tua stima in PREDICT (un numero, EUR all'ora) ed esegui di nuovo la cella."},
+    "estimate_waiting": {"en": "Your estimate: {estimate}. Answer Question 1, then run this cell to compare.",
+                         "it": "La tua stima: {estimate}. Rispondi alla Domanda 1, poi esegui questa cella per "
+                               "confrontare."},
+    "estimate_compared": {"en": "Your estimate: {estimate}; your answer to Question 1: {answer} ({gap} {direction}).",
+                          "it": "La tua stima: {estimate}; la tua risposta alla Domanda 1: {answer} ({gap} "
+                                "{direction})."},
+    "estimate_above": {"en": "above", "it": "in più"},
+    "estimate_below": {"en": "below", "it": "in meno"},
     "hint_not_all_clauses": {"en": "Adopting every clause is not best: compare each clause's cost with the risk it removes.",
                              "it": "Adottare tutte le clausole non conviene: confronta il costo di ciascuna con il rischio che toglie."},
     "hint_case_q1": {"en": "Not yet: a service is outsourced when its net benefit is positive and its risk passes the "
@@ -484,6 +554,40 @@ STRINGS: dict[str, dict[str, str]] = {
                         "it": "{path} esiste già: premi Sostituisci per sovrascriverlo, o scrivi un altro nome."},
     "report_title": {"en": "Which social media services to outsource: my decision",
                      "it": "Quali servizi social esternalizzare: la mia decisione"},
+    "report_title_for": {"en": "{firm} \u00b7 which social media services to outsource: my decision",
+                         "it": "{firm} \u00b7 quali servizi social esternalizzare: la mia decisione"},
+    "report_title_by": {"en": "{firm} \u00b7 which social media services to outsource: the decision of {author}",
+                        "it": "{firm} \u00b7 quali servizi social esternalizzare: la decisione di {author}"},
+    "scenario_from_case_study": {"en": "Your scenario from notebook 05: {path} ({firm}{who}).",
+                                 "it": "Il tuo scenario dal notebook 05: {path} ({firm}{who})."},
+    "scenario_from_explorer": {"en": "Your scenario saved from the explorer (notebook 03): {path} ({firm}).",
+                               "it": "Il tuo scenario salvato dall'esploratore (notebook 03): {path} ({firm})."},
+    "scenario_from_file": {"en": "The scenario in {path} ({firm}).", "it": "Lo scenario in {path} ({firm})."},
+    "scenario_preset": {"en": "No scenario of yours found (looked for {paths}): this notebook uses its preset, "
+                              "the small firm with only the clauses the law requires. Export your hand-in in "
+                              "notebook 05 or save a scenario in the explorer (notebook 03), then run this "
+                              "notebook again.",
+                        "it": "Nessuno scenario tuo trovato (cercati {paths}): il notebook usa il suo scenario "
+                              "predefinito, la piccola impresa con le sole clausole imposte dalla legge. Esporta "
+                              "la consegna nel notebook 05 o salva uno scenario nell'esploratore (notebook 03), "
+                              "poi esegui di nuovo questo notebook."},
+    "scenario_not_used": {"en": "{path} not used: {problem}", "it": "{path} non usato: {problem}"},
+    "file_not_found": {"en": "there is no such file", "it": "il file non esiste"},
+    "sensitivity_decision": {"en": "The decision (the services it outsources)",
+                             "it": "La decisione (i servizi che esternalizza)"},
+    "export_failed": {"en": "Could not write {path}: {problem}. {fix} The folder {folder} keeps what it held "
+                            "before.",
+                      "it": "Impossibile scrivere {path}: {problem}. {fix} La cartella {folder} conserva quello "
+                            "che conteneva prima."},
+    "export_fix_open": {"en": "If the file is open in another program (Excel, a PDF or image viewer), close it; "
+                              "check that you may write in that folder; then export again.",
+                        "it": "Se il file è aperto in un altro programma (Excel, un visualizzatore di PDF o "
+                              "immagini), chiudilo; controlla di poter scrivere in quella cartella; poi esporta "
+                              "di nuovo."},
+    "export_fix_space": {"en": "The disk is full: free some space, then export again.",
+                         "it": "Il disco è pieno: libera dello spazio, poi esporta di nuovo."},
+    "export_fix_other": {"en": "Check the folder (does it exist, may you write in it?), then export again.",
+                         "it": "Controlla la cartella (esiste? puoi scriverci?), poi esporta di nuovo."},
     "disclaimer": {"en": "A teaching aid, not legal advice: have a lawyer draft and review the real contract.",
                    "it": "Uno strumento didattico, non una consulenza legale: il contratto vero va redatto e rivisto "
                          "da un avvocato."},

@@ -7,7 +7,16 @@ Each dashboard is a function returning an ipywidgets container with:
 * ``.scenario()``: the Scenario the controls describe now;
 * ``.message``: an HTML widget where an invalid combination is explained (never a
   traceback);
-* ``.figure``: an Image widget of fixed height, redrawn only when a control changes.
+* ``.figure``: an HTML widget holding the chart as an ``<img>`` (SVG) with alt text in the
+  dashboard's language that says what the chart shows; its size is fixed, so the page does not
+  jump; redrawn only when a control changes (``.figure.svg``: the picture's bytes).
+
+Every number control is a slider for the mouse beside a labelled text box (``control.entry``) that
+shows the value in the dashboard's language (1,25 in Italian) and takes a typed value: the box is
+what the keyboard and screen readers use (the slider's handle has no accessible name in
+ipywidgets 8.1, so the page's style hides the handle itself from them and draws its grip instead).
+A typed value that is not a number, not whole where it must be, or outside the slider's range is
+a message beside that box, in plain words, and the outputs are hidden until it is fixed.
 
 In the explorer a clause the law requires for a service in scope (``data/requirements.csv``)
 is ticked and locked (a disabled box, "(required by law)" after its name) with the reason and
@@ -21,9 +30,11 @@ while the dashboard is being built or while several controls are set at once
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import io
+import math
 import re
 import warnings
 from pathlib import Path
@@ -46,6 +57,30 @@ __all__ = ["explorer", "cost_explorer", "risk_scorer"]
 _FIGURE_DPI = 90
 _SLIDER_STYLE = {"description_width": "11em"}
 _SLIDER_LAYOUT = widgets.Layout(width="26em")
+# A number control: its label (wrapping onto a second line rather than cut) and value in a box, and
+# the slider's track beside it.
+_LABEL_STYLE = {"description_width": "12em"}
+_ENTRY_WIDTH, _TRACK_WIDTH = "17.5em", "15em"
+# The page style of every dashboard (an HTML widget's <style>, scoped to .smm-dashboard):
+# * labels wrap instead of being cut with an ellipsis ("Managing hours/mo..."), the row growing;
+# * a slider's handle (noUiSlider: role="slider" but no accessible name in ipywidgets 8.1) is hidden
+#   from the keyboard and screen readers, its text box being the control they use; its grip (the
+#   handle's child, which noUiSlider drags by) stays visible and draggable with the mouse.
+_STYLE = """<style>
+.smm-dashboard .widget-label, .smm-dashboard .widget-label-basic,
+.smm-dashboard .widget-label-basic span, .smm-dashboard .widget-checkbox span {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
+.smm-dashboard .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.smm-dashboard .widget-inline-hbox .widget-label { align-self: center; }
+.smm-dashboard .widget-checkbox { height: auto; min-height: 26px; }
+.smm-dashboard .widget-checkbox label { display: flex; align-items: center; }
+.smm-dashboard .smm-entry input { text-align: right; }
+.smm-dashboard .noUi-handle { visibility: hidden; }
+.smm-dashboard .noUi-touch-area { visibility: visible; box-sizing: border-box; border-radius: 50%;
+  border: var(--jp-widgets-slider-border-width, 1px) solid var(--jp-widgets-slider-handle-border-color, #9e9e9e);
+  background: var(--jp-widgets-slider-handle-background-color, #fff); cursor: grab; }
+.smm-dashboard .smm-chart { max-width: 100%; height: auto; }
+</style>"""
 # The explorer's figure: size in inches and the two axes' boxes (left, bottom, width, height
 # as fractions of the figure), leaving room for the legend and the service names.
 EXPLORER_FIGURE_SIZE = (12.0, 4.8)
@@ -67,9 +102,12 @@ class Dashboard(widgets.VBox):
         # Outputs hidden while the inputs cannot be evaluated (never a stale chart or table), and
         # scenario field -> a message widget beside its control, for a problem of that field.
         self.outputs, self.field_messages = [], {}
-        super().__init__(children=[*body, self.message])
+        super().__init__(children=[widgets.HTML(_STYLE), *body, self.message])
+        self.add_class("smm-dashboard")
         for widget in self._all_controls():
             widget.observe(self._changed, names="value")
+            if hasattr(widget, "entry"):
+                widget.entry.observe(lambda change, control=widget: self._typed(control), names="value")
 
     def _all_controls(self):
         for control in self.controls.values():
@@ -88,6 +126,32 @@ class Dashboard(widgets.VBox):
     def _changed(self, _change):
         if not self._holding:
             self.refresh()
+
+    def _typed(self, control) -> None:
+        """A value typed in ``control.entry``: move the slider to it, or say what is wrong beside the box."""
+        value, problem = _parse_entry(control, control.entry.value, self.lang)
+        had_problem, control.entry_problem = control.entry_problem, problem
+        if problem is None and value != control.value:
+            control.value = value  # the slider's observers rewrite the box and recompute
+        elif (problem is not None or had_problem is not None) and not self._holding:
+            self.refresh()
+
+    def problem(self) -> str | None:
+        """What stops the inputs from being evaluated, in plain words (None when they can be)."""
+        for control in self._all_controls():
+            if getattr(control, "entry_problem", None):
+                return control.entry_problem
+        try:
+            self.scenario()
+        except (ValueError, DataError) as exc:
+            return self._in_words(exc)
+        return None
+
+    def _in_words(self, exc) -> str:
+        field = re.match(r"Scenario field '(\w+)'", str(exc))
+        if field and f"fix_{field.group(1)}" in STRINGS:
+            return t(f"fix_{field.group(1)}", self.lang)
+        return t("invalid_combination", self.lang, problem=str(exc))
 
     def scenario(self) -> Scenario:
         """The Scenario the controls describe (ValueError if the combination is invalid)."""
@@ -119,18 +183,30 @@ class Dashboard(widgets.VBox):
 
     def refresh(self) -> None:
         for view in self.field_messages.values():
-            view.value = ""
+            view.value, view.layout.display = "", "none"  # no empty line under the boxes
+        typed = [control for control in self._all_controls() if getattr(control, "entry_problem", None)]
+        for control in self._all_controls():
+            if hasattr(control, "entry_message"):
+                control.entry_message.value = ""
+                control.entry_message.layout.display = "none"
         try:
+            if typed:  # a typed value that cannot be used: beside its box, in plain words
+                for control in typed:
+                    control.entry_message.value = _alert(control.entry_problem)
+                    control.entry_message.layout.display = None
+                raise _Shown()
             scenario = self.scenario()
             self._update(scenario)
-        except (ValueError, DataError) as exc:
+        except (ValueError, DataError, _Shown) as exc:
             field = re.match(r"Scenario field '(\w+)'", str(exc))
             view = self.field_messages.get(field.group(1)) if field else None
-            if view is not None:  # beside the control that caused it, in plain words
-                view.value = _alert(t(f"fix_{field.group(1)}", self.lang))
+            if isinstance(exc, _Shown):
+                self.message.value = ""
+            elif view is not None:  # beside the control that caused it, in plain words
+                view.value, view.layout.display = _alert(self._in_words(exc)), None
                 self.message.value = ""
             else:
-                self.message.value = _alert(t("invalid_combination", self.lang, problem=str(exc)))
+                self.message.value = _alert(self._in_words(exc))
             for output in self.outputs:  # no stale result on screen
                 output.layout.visibility = "hidden"
         else:
@@ -138,6 +214,10 @@ class Dashboard(widgets.VBox):
             for output in self.outputs:
                 output.layout.visibility = None
         self.updates += 1
+
+
+class _Shown(Exception):
+    """The inputs cannot be evaluated, and the message is already beside the control that caused it."""
 
 
 class Explorer(Dashboard):
@@ -302,36 +382,84 @@ def _empty(ax) -> None:
     ax.set_autoscale_on(True)
 
 
-def _image(figure: Figure) -> widgets.Image:
+def _chart(figure: Figure) -> widgets.HTML:
+    """An empty chart area for ``figure`` (see :func:`_show`)."""
+    chart = widgets.HTML(layout=widgets.Layout(max_width="100%"))
+    chart.svg, chart.alt = b"", ""
+    return chart
+
+
+def _show(chart: widgets.HTML, figure: Figure, alt: str) -> None:
+    """Put ``figure`` in ``chart`` as an SVG ``<img>`` with ``alt`` as its text alternative.
+
+    An ``<img>`` in an HTML widget rather than ipywidgets' Image, whose view has no alt text (and
+    whose tooltip trait breaks the view in ipywidgets 8.1). Every picture of a chart has the same
+    width and height attributes, so the browser keeps the area's size while the next one loads
+    and the page never jumps; max-width lets it shrink (keeping its aspect) in a narrow notebook.
+    """
+    svg = _svg(figure)
     width, height = figure.get_size_inches() * _FIGURE_DPI
-    # Every picture has the same size and aspect, so the area never jumps when one replaces the
-    # last; max_width lets it shrink (keeping its aspect) in a narrow notebook instead of scrolling.
-    return widgets.Image(format="svg+xml", layout=widgets.Layout(width=f"{width:.0f}px", max_width="100%",
-                                                             height="auto", object_fit="contain"))
+    chart.svg, chart.alt = svg, alt
+    chart.value = (f'<img class="widget-image smm-chart" alt="{html.escape(alt)}" width="{width:.0f}" '
+                   f'height="{height:.0f}" style="max-width:100%;height:auto;display:block" '
+                   f'src="data:image/svg+xml;base64,{base64.b64encode(svg).decode("ascii")}">')
 
 
-def _slider(kind, description, value, low, high, step, readout_format=None):
-    options = dict(value=value, min=low, max=high, step=step, description=description,
-                   continuous_update=False, style=_SLIDER_STYLE, layout=_SLIDER_LAYOUT)
+def _names(dataset, services, lang: str) -> str:
+    names = [i18n.name(dataset, "services", service, lang) for service in services]
+    return ", ".join(names) if names else t("alt_none", lang)
+
+
+def _slider(kind, description, value, low, high, step, readout_format=None, lang: str = "en"):
+    """A number control: the slider (what ``controls`` holds; its ``.value`` is the number) and, as
+    ``.entry``, a text box labelled ``description`` that shows the value in ``lang`` and takes a typed
+    one; ``.row`` lays out both and ``.entry_message``, where a typed value that cannot be used is
+    explained (see :meth:`Dashboard._typed`)."""
+    options = dict(value=value, min=low, max=high, step=step, description="", readout=False,
+                   continuous_update=False, layout=widgets.Layout(width=_TRACK_WIDTH, margin="0 0 0 10px"))
     if readout_format:
         options["readout_format"] = readout_format
-    return kind(**options)
+    slider = kind(**options)
+    decimals = 0 if kind is widgets.IntSlider else int((readout_format or ".2f").strip(".f") or 2)
+    slider.decimals, slider.lang, slider.entry_problem = decimals, lang, None
+    slider.entry = widgets.Text(value=i18n.number(value, lang, decimals), description=description,
+                                continuous_update=False, style=_LABEL_STYLE,
+                                layout=widgets.Layout(width=_ENTRY_WIDTH))
+    slider.entry.add_class("smm-entry")
+    slider.entry_message = widgets.HTML(layout=widgets.Layout(display="none", max_width="34em"))
+    slider.observe(lambda change: _follow(slider, change["new"]), names="value")
+    slider.row = widgets.VBox([widgets.HBox([slider.entry, slider], layout=widgets.Layout(align_items="center")),
+                               slider.entry_message])
+    slider.row.add_class("smm-number")
+    return slider
+
+
+def _follow(slider, value) -> None:
+    """The slider moved (the mouse, a program, a typed value): the box shows its value, no problem left."""
+    slider.entry_problem = None
+    slider.entry.value = i18n.number(value, slider.lang, slider.decimals)
+
+
+def _parse_entry(slider, text: str, lang: str):
+    """(value, None) for a usable typed value, or (None, what is wrong in plain words in ``lang``).
+
+    A comma or a point is the decimal mark in either language (the values are below a thousand)."""
+    low, high = (i18n.number(limit, lang, slider.decimals) for limit in (slider.min, slider.max))
+    whole = slider.decimals == 0
+    problem = t("entry_range_whole" if whole else "entry_range", lang, low=low, high=high)
+    cleaned = text.strip().replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None, problem
+    if not math.isfinite(value) or not slider.min <= value <= slider.max or (whole and value != int(value)):
+        return None, problem
+    return (int(value) if whole else round(value, max(slider.decimals, 2))), None
 
 
 def _view(control, lang: str):
-    """What the page shows for ``control``: the control itself, or, for a FloatSlider in a language
-    that writes decimals with a comma (Italian), the slider without its own readout (ipywidgets
-    formats it with d3 in the browser, always 1.00) beside a readout in that language (1,00)."""
-    if not isinstance(control, widgets.FloatSlider) or i18n.number(0.5, lang, 1) == "0.5":
-        return control
-    decimals = int(control.readout_format.strip(".f") or 2)
-    readout = widgets.Label(value=i18n.number(control.value, lang, decimals),
-                            layout=widgets.Layout(width="3.5em", margin="0 0 0 4px"))
-    control.readout = False
-    control.observe(lambda change: setattr(readout, "value", i18n.number(change["new"], lang, decimals)),
-                    names="value")
-    control.readout_view = readout
-    return widgets.HBox([control, readout], layout=widgets.Layout(align_items="center"))
+    """What the page shows for ``control``: a number control's row (box and slider), or the control."""
+    return getattr(control, "row", control)
 
 
 def _common_controls(dataset, lang, scenario):
@@ -339,12 +467,13 @@ def _common_controls(dataset, lang, scenario):
     return {
         "profile": widgets.Dropdown(options=profiles, value=scenario.profile, description=t("profile", lang),
                                     style=_SLIDER_STYLE, layout=_SLIDER_LAYOUT),
-        "volume": _slider(widgets.FloatSlider, t("volume", lang), scenario.volume, 0.25, 4.0, 0.25, ".2f"),
-        "horizon_months": _slider(widgets.IntSlider, t("horizon_months", lang), scenario.horizon_months, 6, 60, 6),
+        "volume": _slider(widgets.FloatSlider, t("volume", lang), scenario.volume, 0.25, 4.0, 0.25, ".2f", lang),
+        "horizon_months": _slider(widgets.IntSlider, t("horizon_months", lang), scenario.horizon_months, 6, 60, 6,
+                                  lang=lang),
         "salary_multiplier": _slider(widgets.FloatSlider, t("salary_multiplier", lang), scenario.salary_multiplier,
-                                     0.5, 2.0, 0.05, ".2f"),
+                                     0.5, 2.0, 0.05, ".2f", lang),
         "fee_multiplier": _slider(widgets.FloatSlider, t("fee_multiplier", lang), scenario.fee_multiplier,
-                                  0.5, 2.0, 0.05, ".2f"),
+                                  0.5, 2.0, 0.05, ".2f", lang),
     }
 
 
@@ -454,9 +583,9 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
 
     figure = _figure(*EXPLORER_FIGURE_SIZE, layout=None)
     savings_ax, benefit_ax = (figure.add_axes(box) for box in EXPLORER_AXES)
-    image = _image(figure)
+    image = _chart(figure)
     sides_figure, sides_ax = _sides_figure(len(dataset.services))
-    sides_image = _image(sides_figure)
+    sides_image = _chart(sides_figure)
     sides_drawn = {}  # what the risk chart shows now: redrawn only when it changes
     table = widgets.HTML()
     recommendations = widgets.HTML()
@@ -470,14 +599,25 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
             _empty(ax)
         plots.savings_vs_risk(evaluation, ax=savings_ax, lang=lang, appetite=current.risk_appetite, dataset=dataset)
         plots.net_benefit_bars(evaluation, ax=benefit_ax, lang=lang, dataset=dataset)
-        image.value = _svg(figure)
+        by = {rec: [s for s in evaluation.index if evaluation.loc[s, "recommendation"] == rec]
+              for rec in ("outsource", "outsource_with_clauses", "keep_in_house")}
+        _show(image, figure, t("alt_explorer", lang, appetite=t(current.risk_appetite, lang),
+                               months=current.horizon_months, outsource=_names(dataset, by["outsource"], lang),
+                               clauses=_names(dataset, by["outsource_with_clauses"], lang),
+                               keep=_names(dataset, by["keep_in_house"], lang)))
         shown = (tuple(evaluation.index), tuple(evaluation.inhouse_risk), tuple(evaluation.residual_risk),
                  current.risk_appetite)
         if sides_drawn.get("shown") != shown:
             _empty(sides_ax)
             plots.inhouse_vs_outsourced(evaluation, ax=sides_ax, lang=lang, appetite=current.risk_appetite,
                                         dataset=dataset)
-            sides_image.value = _svg(sides_figure)
+            lower, higher = (evaluation.residual_risk < evaluation.inhouse_risk,
+                             evaluation.residual_risk > evaluation.inhouse_risk)
+            _show(sides_image, sides_figure, t(
+                "alt_sides", lang, appetite=t(current.risk_appetite, lang),
+                lower=_names(dataset, evaluation.index[lower], lang),
+                higher=_names(dataset, evaluation.index[higher], lang),
+                same=_names(dataset, evaluation.index[~lower & ~higher], lang)))
             sides_drawn["shown"] = shown
         table.value = _table_html(evaluation, dataset, lang, EXPLORER_COLUMNS)
         recommendations.value = _recommendations_html(evaluation, dataset, lang)
@@ -485,19 +625,24 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
         dashboard.evaluation = evaluation
 
     services_message = widgets.HTML()
+    # The inputs and the services beside them, the chart, then the clauses (two columns): at 1366 x 768 in
+    # JupyterLab with the file browser open, a control and the chart it changes fit on the screen together.
     inputs = widgets.HBox([
         _box(t("inputs", lang), [_view(controls[k], lang) for k in ("profile", "volume", "horizon_months",
                                                                      "salary_multiplier", "fee_multiplier")]
              + [controls["risk_appetite"]]),
-        _box(t("services_in_scope", lang), list(controls["services"].values()) + [services_message], width="28em"),
-        _box(t("clauses_adopted", lang), [view for clause, box in controls["clauses"].items()
-                                          for view in (box, required_views[clause])] + [best_button], width="34em"),
+        _box(t("services_in_scope", lang), list(controls["services"].values()) + [services_message], width="26em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
+    clause_cells = [widgets.VBox([box, required_views[clause]]) for clause, box in controls["clauses"].items()]
+    clauses = _box(t("clauses_adopted", lang), [
+        widgets.GridBox(clause_cells, layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(24em, 1fr))", grid_gap="0 16px")), best_button])
     scenario_files = _scenario_file_row(lang) if files else None
-    body = [inputs, *([scenario_files.row] if files else []), image, summary, recommendations, table, sides_image]
+    body = [inputs, image, summary, clauses, *([scenario_files.row] if files else []), recommendations, table,
+            sides_image]
     dashboard = Explorer(dataset, lang, controls, body, update, scenario, required_views)
     dashboard.figure, dashboard.table, dashboard.recommendations = image, table, recommendations
-    dashboard.summary, dashboard.risk_figure = summary, sides_image
+    dashboard.summary, dashboard.risk_figure, dashboard.suggest_button = summary, sides_image, best_button
     dashboard.evaluation, dashboard.scenario_files = None, scenario_files
     dashboard.outputs = [image, summary, recommendations, table, sides_image]
     dashboard.field_messages = {"services": services_message}
@@ -505,11 +650,10 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
         _connect_scenario_files(dashboard, scenario_files)
 
     def suggest(_button):
-        try:
-            best, _value = best_clause_set(dataset, dashboard.scenario())
-        except ValueError as exc:
-            dashboard.message.value = _alert(t("invalid_combination", lang, problem=str(exc)))
+        if dashboard.problem() is not None:
+            dashboard.refresh()  # the message is (again) beside its cause; nothing to suggest for
             return
+        best, _value = best_clause_set(dataset, dashboard.scenario())
         dashboard.set_scenario(dashboard.scenario().replace(clauses=best))
 
     best_button.on_click(suggest)
@@ -596,6 +740,11 @@ def _connect_scenario_files(dashboard, files):
                 files.save.description = t("replace_scenario", lang)
                 files.status.value = _alert(t("scenario_exists", lang, path=name))
                 return
+            problem = dashboard.problem()
+            if problem is not None:  # what the page shows cannot be evaluated: say why, in plain words
+                forget()
+                files.status.value = _alert(problem)
+                return
             saved = dashboard.scenario().save(name)
         except (ValueError, OSError) as exc:
             forget()
@@ -642,12 +791,12 @@ def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = No
     scenario = scenario or Scenario()
     controls = _common_controls(dataset, lang, scenario)
     controls["management_hours"] = _slider(widgets.FloatSlider, t("management_hours", lang),
-                                           scenario.management_hours, 0.0, 10.0, 0.5, ".1f")
+                                           scenario.management_hours, 0.0, 10.0, 0.5, ".1f", lang)
     controls["transition_months"] = _slider(widgets.FloatSlider, t("transition_months", lang),
-                                            scenario.transition_months, 0.0, 6.0, 0.5, ".1f")
+                                            scenario.transition_months, 0.0, 6.0, 0.5, ".1f", lang)
     figure = _figure(11.5, 4.4)
     ax = figure.subplots()
-    image = _image(figure)
+    image = _chart(figure)
     table = widgets.HTML()
 
     def update(current: Scenario):
@@ -655,7 +804,9 @@ def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = No
         months = break_even(sweep(dataset, current, "horizon_months", [1, 120])).reindex(evaluation.index)
         ax.clear()
         plots.cost_comparison(evaluation, ax=ax, lang=lang, dataset=dataset)
-        image.value = _svg(figure)
+        _show(image, figure, t("alt_costs", lang, months=current.horizon_months,
+                               cheaper=_names(dataset, evaluation.index[evaluation.savings > 0], lang),
+                               dearer=_names(dataset, evaluation.index[evaluation.savings <= 0], lang)))
         shown = evaluation[["inhouse_cost", "fee", "vendor_management", "transition", "outsourced_cost", "savings"]]
         shown = shown.assign(break_even_months=[
             i18n.number(m, lang, 1) if m == m else t("never", lang) for m in months])
@@ -665,6 +816,7 @@ def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = No
     inputs = _box(t("inputs", lang), [_view(control, lang) for control in controls.values()])
     dashboard = Dashboard(dataset, lang, controls, [inputs, image, table], update, scenario)
     dashboard.figure, dashboard.table, dashboard.evaluation = image, table, None
+    dashboard.outputs = [image, table]
     dashboard.refresh()
     return dashboard
 
@@ -684,17 +836,17 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
     controls = {}
     rows = []
     for area in areas:
-        like = _slider(widgets.IntSlider, t("likelihood", lang), 0, 0, 5, 1)
-        impact = _slider(widgets.IntSlider, t("impact", lang), 0, 0, 5, 1)
+        like = _slider(widgets.IntSlider, t("likelihood", lang), 0, 0, 5, 1, lang=lang)
+        impact = _slider(widgets.IntSlider, t("impact", lang), 0, 0, 5, 1, lang=lang)
         controls[f"{area}_likelihood"], controls[f"{area}_impact"] = like, impact
         rows.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(i18n.name(dataset, 'legal_areas', area, lang))}</b>"
                                                f"<br><i>{html.escape(dataset.legal_areas.loc[area, f'question_{lang}'])}"
-                                               f"</i>"), like, impact]))
+                                               f"</i>"), like.row, impact.row]))
     compare = widgets.Button(description=t("compare", lang), layout=widgets.Layout(width="auto"))
     feedback = widgets.HTML()
     figure = _figure(8.4, 5.4)  # the level names under the ticks and the area names in the legend need the width
     ax = figure.subplots()
-    image = _image(figure)
+    image = _chart(figure)
     reference = breakdown(dataset, Scenario(services=(service,))).loc[service]
 
     def student_scores():
@@ -714,9 +866,15 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
         points.index = _service_index(service, points.index)
         ax.clear()
         plots.risk_matrix(points, service, ax=ax, lang=lang, which="inherent", dataset=dataset)
-        image.value = _svg(figure)
+        scored = [t("alt_score", lang, area=i18n.name(dataset, "legal_areas", area, lang), likelihood=row.likelihood,
+                    impact=row.impact, score=row.score) for area, row in exposed.iterrows()]
+        _show(image, figure, t("alt_matrix", lang, service=i18n.name(dataset, "services", service, lang),
+                               scores="; ".join(scored) or t("alt_none", lang)))
 
     def show_reference(_button):
+        if dashboard.problem() is not None:
+            dashboard.refresh()  # the message is (again) beside the box that caused it
+            return
         scores = student_scores()
         lines = []
         for area in areas:
@@ -729,11 +887,12 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
         feedback.value = "<ul>" + "".join(lines) + "</ul>"
 
     compare.on_click(show_reference)
-    grid = widgets.GridBox(rows, layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 27em)"))
+    grid = widgets.GridBox(rows, layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 34em)"))
     body = [widgets.HTML(f"<h4>{html.escape(i18n.name(dataset, 'services', service, lang))}</h4>"
                          f"<p>{html.escape(t('not_exposed_hint', lang))}</p>"), grid, image, compare, feedback]
     dashboard = Dashboard(dataset, lang, controls, body, update, Scenario())
     dashboard.figure, dashboard.feedback, dashboard.student_scores = image, feedback, student_scores
+    dashboard.compare_button, dashboard.outputs = compare, [image, feedback]
     dashboard.refresh()
     return dashboard
 
