@@ -2,7 +2,7 @@
 import pytest
 
 from toolkit import i18n
-from toolkit.exercises import CASES, QUESTIONS, check, reference_answer
+from toolkit.exercises import CASES, QUESTIONS, check, compare_estimate, reference_answer
 
 QUESTION_IDS = list(QUESTIONS)
 LANGS = i18n.LANGS
@@ -109,7 +109,8 @@ def test_specific_examples(dataset):
     assert "yearly" in check("risks_q4", lambda p, c, loss, years: p * c * loss, dataset=dataset).message
     assert "claim chance" in check("risks_q4", lambda p, c, loss, years: p * loss * years, dataset=dataset).message
     # the required clauses are not part of the (optional) best set
-    assert "optional" in check("clauses_q3", {"dpa_art28", "ip_assignment"}, dataset=dataset).message
+    clinic_best = {"exit_transition", "supplier_liability_cap"}
+    assert "optional" in check("clauses_q3", clinic_best | {"dpa_art28", "ip_assignment"}, dataset=dataset).message
     assert check("risks_q2", "high", dataset=dataset).correct
     assert "Medium ends at 9" in check("risks_q2", "medium", dataset=dataset).message
     assert "never below 1" in check("clauses_q2", 0, dataset=dataset).message
@@ -264,3 +265,146 @@ def test_no_attempts_recorded_outside_a_notebook(tmp_path, monkeypatch, dataset)
     monkeypatch.delenv("TOOLKIT_ATTEMPTS", raising=False)
     check("costs_q1", 1, dataset=dataset)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the three questions whose answer used to be printed one cell above them ------------------------
+
+REWRITTEN = ("costs_q3", "risks_q3", "clauses_q3")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_break_even_after_a_fee_rise(lang, dataset):
+    """costs_q3: content's break-even with the fee 10% higher, a scenario the notebook does not show."""
+    import toolkit
+
+    right = reference_answer("costs_q3", dataset)
+    shown = toolkit.break_even(toolkit.sweep(dataset, None, "horizon_months", range(1, 61)))["content"]
+    dearer = toolkit.break_even(toolkit.sweep(dataset, toolkit.Scenario(fee_multiplier=1.1), "horizon_months",
+                                              range(1, 61)))["content"]
+    assert right == pytest.approx(dearer, rel=1e-9)
+    assert abs(right - shown) > 1  # not the number the notebook's table shows
+    for written in (dearer, round(dearer, 1), f"{dearer:.1f}".replace(".", ",") if lang == "it" else f"{dearer:.1f}"):
+        assert check("costs_q3", written, lang=lang, dataset=dataset).correct, written
+    expected = {shown: "hint_fee_unchanged", dearer / 12: "hint_months_not_years",
+                toolkit.break_even(toolkit.sweep(dataset, toolkit.Scenario(fee_multiplier=0.9), "horizon_months",
+                                                 range(1, 61)))["content"]: "hint_fee_direction"}
+    for wrong, hint in expected.items():
+        assert check("costs_q3", round(wrong, 2), lang=lang, dataset=dataset).message == i18n.t(hint, lang), hint
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worst_in_house_area_of_brand(lang, dataset):
+    """risks_q3: brand's worst area in house (liability with the bundled data); the heat map shows outsourced."""
+    import toolkit
+
+    pairs = toolkit.breakdown(dataset)
+    inhouse = pairs.loc["brand", "inhouse_score"]
+    assert (inhouse == inhouse.max()).sum() == 1, "the question needs one worst area in house"
+    right = reference_answer("risks_q3", dataset)
+    assert right == inhouse.idxmax() != pairs.loc["brand", "inherent_score"].idxmax()
+    for name_lang in LANGS:
+        name = dataset.legal_areas.loc[right, f"name_{name_lang}"]
+        assert check("risks_q3", name, lang=lang, dataset=dataset).correct
+    outsourced = pairs.loc["brand", "inherent_score"].idxmax()
+    assert check("risks_q3", outsourced, lang=lang, dataset=dataset).message == i18n.t("hint_outsourced_side", lang)
+    others = set(pairs.loc["brand"].index) - {right, outsourced}
+    for other in others:  # any other area: the general hint, which says how to compute the in-house score
+        assert check("risks_q3", other, lang=lang, dataset=dataset).message == i18n.t("hint_risks_q3", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_best_set_of_the_clinic(lang, dataset):
+    """clauses_q3: the clinic's best set, which differs from the small firm's that notebook 04 prints."""
+    import toolkit
+    from toolkit.exercises import case_scenario
+
+    right = reference_answer("clauses_q3", dataset)
+    assert right == set(toolkit.portfolio(dataset, case_scenario("clinica")).best_clauses)
+    small = set(toolkit.portfolio(dataset).best_clauses)
+    assert right != small, "the answer must not be the set the notebook prints above the question"
+    assert check("clauses_q3", sorted(right), lang=lang, dataset=dataset).correct  # a list is read as a set
+    assert check("clauses_q3", small, lang=lang, dataset=dataset).message == i18n.t("hint_other_firm_set", lang)
+    if "supplier_liability_cap" in right:
+        assert check("clauses_q3", right - {"supplier_liability_cap"}, lang=lang,
+                     dataset=dataset).message == i18n.t("hint_cap_is_optional", lang)
+    assert check("clauses_q3", set(dataset.clauses.index), lang=lang,
+                 dataset=dataset).message == i18n.t("hint_not_all_clauses", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_estimate_is_a_number_the_student_writes(lang):
+    """costs_q1's prediction: written as a number (PREDICT), compared with the student's answer, never offered."""
+    assert compare_estimate(..., ..., lang) == i18n.t("estimate_missing", lang)
+    assert compare_estimate("about twenty", 24.42, lang) == i18n.t("estimate_missing", lang)
+    waiting = compare_estimate(20, ..., lang)
+    assert waiting.startswith(i18n.t("estimate_waiting", lang, estimate="X").split("X")[0])
+    compared = compare_estimate(20, HOURLY, lang)
+    assert i18n.eur(4.42, lang, decimals=2) in compared and i18n.t("estimate_below", lang) in compared
+    assert i18n.t("estimate_above", lang) in compare_estimate("30", HOURLY, lang)
+
+
+def test_no_predict_prompt_offers_the_answer():
+    """The old prompt offered 17, 24 or 40 EUR with 24 accepted: a prediction must be written, not picked."""
+    import re
+    from pathlib import Path
+
+    for lang in LANGS:
+        text = (Path(__file__).resolve().parent.parent / "notebooks" / "src" / lang / "01_costs.md").read_text(
+            encoding="utf-8")
+        prompt = text.split("**Predict:**" if lang == "en" else "**Prevedi:**", 1)[1].split("```", 1)[0]
+        assert not re.search(r"\b24\b", prompt) and "PREDICT" in prompt
+
+
+def _earlier_text(notebook, question):
+    """The sources and outputs of the cells above the cell that checks ``question``: (sources, outputs)."""
+    sources, outputs = [], []
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and f'check("{question}"' in cell.source:
+            return "\n".join(sources), outputs
+        sources.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            outputs.append("\n".join([output.get("text", ""), data.get("text/plain", ""), data.get("text/html", "")]))
+    raise AssertionError(f"no cell checks {question}")
+
+
+ASKED_IN = {"costs_q3": "01_costs", "risks_q3": "02_legal_risks", "clauses_q3": "04_contract_clauses"}
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("question", REWRITTEN)
+def test_the_answer_is_not_printed_above_the_question(question, lang, dataset, tmp_path):
+    """Run the student notebook and read what it shows above the question: the answer must be worked out."""
+    import re
+    from pathlib import Path
+
+    from conftest import run_notebook
+
+    folder = Path(__file__).resolve().parent.parent / "notebooks" / ("" if lang == "en" else "it")
+    notebook, _checks = run_notebook(folder / f"{ASKED_IN[question]}.ipynb", tmp_path)
+    sources, outputs = _earlier_text(notebook, question)
+    everything = sources + "\n".join(outputs)
+    right = reference_answer(question, dataset)
+    if question == "costs_q3":
+        for decimals in (1, 2):
+            for written in {f"{right:.{decimals}f}", f"{right:.{decimals}f}".replace(".", ",")}:
+                assert not re.search(rf"(?<![\d.,]){re.escape(written)}(?!\d)", everything), written
+    elif question == "risks_q3":
+        # brand's in-house scores by area are shown nowhere above: no output has both its name and in-house columns
+        from toolkit.present import label
+
+        names = {dataset.services.loc["brand", f"name_{lg}"] for lg in LANGS}
+        for output in outputs:
+            if any(name in output for name in names):
+                assert label("inhouse_likelihood", lang) not in output and label("inhouse_impact", lang) not in output
+        assert not any(dataset.exposure.loc[("brand", area), "inhouse_rationale"][:60] in everything
+                       for area in dataset.exposure.loc["brand"].index)
+    else:
+        clinic = {dataset.profiles.loc["clinica", f"name_{lg}"] for lg in LANGS} | {"San Luca"}
+        assert not any(name in output for name in clinic for output in outputs)
+        listed = {i18n.name(dataset, "clauses", clause, lang) for clause in right}
+        for output in outputs:  # no line lists exactly the clinic's best set
+            for line in output.splitlines():
+                shown = {part.strip() for part in line.split(",")}
+                assert shown != listed, line

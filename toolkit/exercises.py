@@ -30,7 +30,7 @@ from .model import best_clause_set, break_even, breakdown, evaluate, sweep
 from .scenario import Scenario
 
 __all__ = ["check", "QUESTIONS", "CASES", "Feedback", "reference_answer", "case_scenario", "load_attempts",
-           "record_attempt", "ATTEMPTS_FILE"]
+           "record_attempt", "ATTEMPTS_FILE", "compare_estimate"]
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,13 @@ QUESTIONS: dict[str, Question] = {
                           (lambda d: _blog(d, "fee") + _blog(d, "transition"), "hint_overhead"),
                           (lambda d: _blog(d, "fee") + _blog(d, "vendor_management") + _blog(d, "transition"),
                            "hint_required_clauses"))),
-    "costs_q3": Question("number",
-                         lambda d: break_even(sweep(d, None, "horizon_months", [1, 120]))["content"],
-                         "hint_costs_q3", tolerance=0.02),
+    # the break-even of content after a change the notebook does not show (the fee up by COSTS_Q3_FEE)
+    "costs_q3": Question("number", lambda d: _content_break_even(d, fee_multiplier=COSTS_Q3_FEE), "hint_costs_q3",
+                         ((lambda d: _content_break_even(d), "hint_fee_unchanged"),
+                          (lambda d: _content_break_even(d, fee_multiplier=2 - COSTS_Q3_FEE), "hint_fee_direction"),
+                          (lambda d: _content_break_even(d, fee_multiplier=COSTS_Q3_FEE) / 12,
+                           "hint_months_not_years")),
+                         tolerance=0.02),
     "costs_q4": Question("function", lambda d: [((1000.0, 800.0), 200.0), ((500.0, 700.0), -200.0), ((0.0, 0.0), 0.0)],
                          "hint_costs_q4", ((lambda d: [((1000.0, 800.0), -200.0)], "hint_sign"),)),
     # 02_legal_risks
@@ -140,7 +144,10 @@ QUESTIONS: dict[str, Question] = {
     "risks_q2": Question("choice", lambda d: _band_of(d, 12), "hint_risks_q2",
                          ((lambda d: "medium", "hint_band_edges"),),
                          table="risk_bands"),
-    "risks_q3": Question("choice", lambda d: breakdown(d).loc["know_how", "inherent_score"].idxmax(), "hint_risks_q3",
+    # the worst area of a service in house: notebook 02 shows in-house scores by area for direct marketing only
+    "risks_q3": Question("choice", lambda d: _worst_area(d, RISKS_Q3_SERVICE, "inhouse_score"), "hint_risks_q3",
+                         ((lambda d: _worst_area(d, RISKS_Q3_SERVICE, "inherent_score"), "hint_outsourced_side"),
+                          (lambda d: _worst_area(d, RISKS_Q3_SERVICE, "residual_score"), "hint_outsourced_side")),
                          table="legal_areas"),
     # expected legal loss of one area on one side: yearly chance of an incident x claim chance x loss x years
     "risks_q4": Question("function", lambda d: [((0.25, 0.01, 41_600.0, 2.0), 208.0), ((0.1, 0.2, 1_800.0, 2.0), 72.0),
@@ -158,10 +165,16 @@ QUESTIONS: dict[str, Question] = {
                            lambda d: float(breakdown(d, _small(clauses=("ip_assignment",))).loc[
                                ("blog", "copyright"), "residual_score"]),
                            "hint_clauses_q2", ((lambda d: 0.0, "hint_floor"),), tolerance=0),
-    "clauses_q3": Question("set", lambda d: set(best_clause_set(d, _small())[0]), "hint_clauses_q3",
+    # the best set of a case the notebook does not show (notebook 04 shows the small firm's)
+    "clauses_q3": Question("set", lambda d: _best_set(d, case_scenario(CLAUSES_Q3_CASE)), "hint_clauses_q3",
                            ((lambda d: set(d.clauses.index), "hint_not_all_clauses"),
-                            (lambda d: set(best_clause_set(d, _small())[0]) | _required(d),
-                             "hint_required_not_optional")),
+                            (lambda d: _best_set(d, case_scenario(CLAUSES_Q3_CASE)) | _required(d),
+                             "hint_required_not_optional"),
+                            (lambda d: _best_set(d, _small()), "hint_other_firm_set"),
+                            (lambda d: _best_set(d, _small(profile=case_scenario(CLAUSES_Q3_CASE).profile)),
+                             "hint_other_firm_set"),
+                            (lambda d: _best_set(d, case_scenario(CLAUSES_Q3_CASE)) - {"supplier_liability_cap"},
+                             "hint_cap_is_optional")),
                            table="clauses"),
     # 05_case_study
     # case-aware: each reference and mistake takes (dataset, case)
@@ -177,6 +190,24 @@ QUESTIONS: dict[str, Question] = {
                          (lambda d, c: _legal_gain(d, c).idxmin(), "hint_gain_sign")),
                         table="services", case_aware=True),
 }
+
+
+COSTS_Q3_FEE = 1.1  # costs_q3: the supplier raises its fees by 10%
+RISKS_Q3_SERVICE = "brand"  # risks_q3: online brand management, in house
+CLAUSES_Q3_CASE = "clinica"  # clauses_q3: the private clinic of the case library
+
+
+def _content_break_even(data, **changes) -> float:
+    """Months after which outsourcing content starts to save (savings are linear in the horizon)."""
+    return float(break_even(sweep(data, Scenario(**changes), "horizon_months", [1, 120]))["content"])
+
+
+def _worst_area(data, service, column):
+    return breakdown(data).loc[service, column].idxmax()
+
+
+def _best_set(data, scenario) -> set:
+    return set(best_clause_set(data, scenario)[0])
 
 
 def _required(data) -> set:
@@ -277,6 +308,37 @@ def _check(question, spec, answer, lang, data, case) -> Feedback:
                 if math.isclose(value * factor, float(right), rel_tol=max(spec.tolerance, 0.005)):
                     return Feedback(question, False, t(key, lang))
     return Feedback(question, False, t(spec.hint, lang))
+
+
+def compare_estimate(estimate, answer, lang: str = "en") -> str:
+    """One line comparing a student's estimate (``PREDICT``, EUR an hour) with the answer computed for a question.
+
+    The estimate is written before computing, so the student predicts a number rather than picks one
+    of a few offered; it is not graded. ``...`` (not yet written or answered) gets what to do next.
+    """
+    lang = i18n.check_lang(lang)
+
+    def value(number):
+        if number is ... or number is None or isinstance(number, bool):
+            return None
+        if isinstance(number, str):
+            readings = _text_readings(number, lang)
+            return readings[0] if readings else None
+        try:
+            number = float(number)
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) else None
+
+    guess, computed = value(estimate), value(answer)
+    if guess is None:
+        return t("estimate_missing", lang)
+    shown = i18n.eur(guess, lang, decimals=2)
+    if computed is None:
+        return t("estimate_waiting", lang, estimate=shown)
+    return t("estimate_compared", lang, estimate=shown, answer=i18n.eur(computed, lang, decimals=2),
+             gap=i18n.eur(abs(guess - computed), lang, decimals=2),
+             direction=t("estimate_above" if guess >= computed else "estimate_below", lang))
 
 
 # --- reading answers as students write them -----------------------------------------------------
