@@ -336,3 +336,141 @@ def test_a_failed_export_leaves_the_previous_hand_in_whole(data, tmp_path, monke
     assert (out / "my_notes.txt").read_text(encoding="utf-8") == "mine", "the student's own file is kept"
     assert Scenario.load(out / "scenario.json") == Scenario(profile="micro")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hand_in"]
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_file_that_cannot_be_written_is_named_with_the_fix(data, tmp_path, monkeypatch, lang):
+    """A workbook held open (Excel on Windows: permission denied on that file) stops the export: the error
+    names report.xlsx in the hand-in folder (not a hidden staging copy) and what to do; the old folder stays."""
+    from toolkit.export import ExportError
+
+    out = tmp_path / "hand_in"
+    export_report(data, SCENARIO, out, draws=300, seed=3)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = pd.ExcelWriter
+
+    def held_open(path, *args, **kwargs):
+        if Path(path).name == "report.xlsx":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "ExcelWriter", held_open)
+    with pytest.raises(ExportError) as info:
+        export_report(data, Scenario(profile="micro"), out, draws=300, seed=3, lang=lang)
+    error = info.value
+    assert isinstance(error, OSError) and error.path == out / "report.xlsx"
+    assert str(out / "report.xlsx") in str(error) and ".new-" not in str(error)
+    assert t("export_fix_open", lang) in str(error) and "Permission denied" in str(error)
+    assert str(out) in str(error) and isinstance(error.__cause__, PermissionError)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old hand-in, whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand_in"]
+
+
+def test_a_full_disk_names_the_chart_and_says_to_free_space(data, tmp_path, monkeypatch):
+    import errno
+
+    from toolkit import plots
+    from toolkit.export import ExportError
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(plots, "tornado", full)
+    with pytest.raises(ExportError, match="No space") as info:
+        export_report(data, SCENARIO, tmp_path / "new", draws=300)
+    assert info.value.path == tmp_path / "new" / "tornado.png" and t("export_fix_space", "en") in str(info.value)
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_folder_that_cannot_be_replaced_names_the_file_held_open(data, tmp_path, monkeypatch):
+    """On Windows a file open in Excel stops the folder's swap: the error names that file."""
+    import os
+
+    from toolkit import export
+    from toolkit.export import ExportError
+
+    out = tmp_path / "hand_in"
+    export_report(data, SCENARIO, out, draws=300, seed=3)
+    real_rename, real_open = os.rename, open
+
+    def rename(source, target):
+        if Path(source) == out:
+            raise PermissionError(13, "Access is denied", str(source))
+        return real_rename(source, target)
+
+    def locked(path, mode="r", *args, **kwargs):
+        if Path(path).name == "report.xlsx" and "+" in mode:
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(export.os, "rename", rename)
+    monkeypatch.setattr("builtins.open", locked)
+    with pytest.raises(ExportError) as info:
+        export_report(data, Scenario(profile="micro"), out, draws=300, seed=3)
+    monkeypatch.undo()
+    assert info.value.path == out / "report.xlsx" and t("export_fix_open", "en") in str(info.value)
+    assert Scenario.load(out / "scenario.json") == SCENARIO, "the old hand-in, whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand_in"], "no staging folder left behind"
+
+
+def test_report_is_titled_with_the_students_case_and_name(data, tmp_path):
+    from toolkit.exercises import case_scenario
+
+    export_report(data, case_scenario("bellini"), tmp_path / "a", draws=300, author="Anna Rossi", lang="it")
+    page = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    firm = data.profiles.loc["bellini", "name_it"]
+    title = t("report_title_by", "it", firm=firm, author="Anna Rossi")
+    page = page.replace("&#x27;", "'")
+    assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
+    export_report(data, case_scenario("trattoria"), tmp_path / "b", draws=300)
+    page = (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    assert t("report_title_for", "en", firm=data.profiles.loc["trattoria", "name_en"]).replace("&", "&amp;") in page
+    # the restaurant chain outsources nothing: the sensitivity section says so rather than show zeros
+    assert t("plot_tornado_title_nothing", "en", pct="20") in page
+
+
+def test_sensitivity_sheet_names_the_decision_in_words(exported):
+    out, _ = exported
+    sheet = pd.read_excel(out / "report.xlsx", sheet_name="sensitivity")
+    services = set(sheet[t("service", "en")])
+    assert t("sensitivity_decision", "en") in services and "decision" not in services and "total" not in services
+
+
+# --- the student's own scenario (notebook 06) ------------------------------------------------------
+
+
+def test_student_scenario_prefers_the_case_study_then_the_explorer_then_the_preset(data, tmp_path):
+    from toolkit.export import student_scenario
+    from toolkit.handin import export_handin
+
+    found = student_scenario(data, folder=tmp_path)
+    assert found.scenario == Scenario() and found.path is None
+    assert found.note == t("scenario_preset", "en", paths=f"{tmp_path / 'exports/case_study/scenario.json'}, "
+                                                          f"{tmp_path / 'my_scenario.json'}")
+    explorer = Scenario(profile="medium", horizon_months=36).save(tmp_path / "my_scenario.json")
+    found = student_scenario(data, folder=tmp_path, lang="it")
+    assert found.scenario == Scenario.load(explorer) and found.path == explorer
+    assert found.note == t("scenario_from_explorer", "it", path=explorer, firm="Media impresa")
+    export_handin(data, "moda", tmp_path / "exports" / "case_study", name="Anna Rossi", services=["blog"],
+                  clauses=["nda"], attempts_file=tmp_path / "none.json")
+    found = student_scenario(data, folder=tmp_path)
+    assert found.scenario.profile == "moda" and found.scenario.clauses == ("nda",)
+    assert (found.author, found.case) == ("Anna Rossi", "moda") and "Anna Rossi" in found.note
+    assert str(tmp_path / "exports" / "case_study" / "scenario.json") in found.note
+
+
+def test_student_scenario_says_why_a_file_is_skipped(data, tmp_path):
+    from toolkit.export import student_scenario
+
+    (tmp_path / "exports" / "case_study").mkdir(parents=True)
+    (tmp_path / "exports" / "case_study" / "scenario.json").write_text('{"profile": "huge"}', encoding="utf-8")
+    (tmp_path / "my_scenario.json").write_text('{"profile": "small",', encoding="utf-8")
+    found = student_scenario(data, folder=tmp_path)
+    assert found.scenario == Scenario() and found.path is None
+    first, second, preset = found.note.split("\n\n")
+    assert first.startswith(f"{tmp_path / 'exports/case_study/scenario.json'} not used") and "huge" in first
+    assert second.startswith(f"{tmp_path / 'my_scenario.json'} not used")
+    assert preset.startswith("No scenario of yours found")
+    missing = student_scenario(data, tmp_path / "nope.json", lang="it")
+    assert missing.note.startswith(t("scenario_not_used", "it", path=tmp_path / "nope.json",
+                                     problem=t("file_not_found", "it")))

@@ -18,6 +18,8 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +34,8 @@ from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
 from .whatif import sensitivity, simulate
 
 __all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS",
-           "spreadsheet_table", "write_csv", "CSV_STYLE"]
+           "spreadsheet_table", "write_csv", "CSV_STYLE", "ExportError", "StudentScenario", "student_scenario",
+           "STUDENT_SCENARIO_FILES"]
 
 
 def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "en") -> str:
@@ -86,6 +89,86 @@ def checklist(dataset: Dataset, scenario: Scenario | None = None, lang: str = "e
 _law = law  # toolkit.present.law: a citation as each language writes it
 
 
+# --- the student's own scenario -----------------------------------------------------------------
+
+# Where a student's scenario is, relative to the notebook's folder, in the order they are tried:
+# the hand-in of notebook 05 (toolkit.handin.export_handin), then the explorer's Save (notebook 03).
+STUDENT_SCENARIO_FILES = ("exports/case_study/scenario.json", "my_scenario.json")
+
+
+@dataclass(frozen=True)
+class StudentScenario:
+    """The result of :func:`student_scenario`.
+
+    scenario: the scenario to work on. path: the file it came from (None: the preset). author and case:
+    from notebook 05's ``handin.json`` beside it ("" if none). note: in words, which file was used (or
+    that none was found) and any file skipped, and why.
+    """
+
+    scenario: Scenario
+    path: Path | None
+    author: str
+    case: str
+    note: str
+
+    def _repr_markdown_(self) -> str:
+        return self.note
+
+
+def student_scenario(dataset: Dataset, path=None, lang: str = "en", folder=".") -> StudentScenario:
+    """The student's own scenario, for the what-if notebook (06) and its report.
+
+    ``path`` (a scenario file) if given; else the first of :data:`STUDENT_SCENARIO_FILES` under ``folder``
+    that reads and fits ``dataset``: notebook 05's export (its ``handin.json`` gives the student's name and
+    case) or the explorer's saved file. If none does, the preset ``Scenario()``. Never raises for a missing
+    or broken file: the ``note`` says, in ``lang``, which file was used, which were skipped and why, or that
+    none was found.
+    """
+    lang = i18n.check_lang(lang)
+    folder = Path(folder)
+    candidates = [Path(path)] if path is not None else [folder / name for name in STUDENT_SCENARIO_FILES]
+    skipped = []
+    for candidate in candidates:
+        if not candidate.is_file():
+            if path is not None:
+                skipped.append(t("scenario_not_used", lang, path=candidate, problem=t("file_not_found", lang)))
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a replaced clause id is read as its successor
+                scenario = Scenario.load(candidate)
+            evaluate(dataset, scenario)  # ids that the data do not know (an edited file, another data set)
+        except (ValueError, OSError) as exc:
+            skipped.append(t("scenario_not_used", lang, path=candidate, problem=exc))
+            continue
+        author, case = _handin_of(candidate)
+        firm = i18n.name(dataset, "profiles", scenario.profile, lang)
+        if candidate.name == "scenario.json" and candidate.parent.name == "case_study":
+            note = t("scenario_from_case_study", lang, path=candidate, firm=firm, who=f"; {author}" if author else "")
+        elif path is None:
+            note = t("scenario_from_explorer", lang, path=candidate, firm=firm)
+        else:
+            note = t("scenario_from_file", lang, path=candidate, firm=firm)
+        return StudentScenario(scenario, candidate, author, case, "\n\n".join([*skipped, note]))
+    note = t("scenario_preset", lang, paths=", ".join(str(c) for c in candidates))
+    return StudentScenario(Scenario(), None, "", "", "\n\n".join([*skipped, note]))
+
+
+def _handin_of(scenario_file: Path) -> tuple[str, str]:
+    """The student's name and case from the ``handin.json`` beside a scenario file of notebook 05, or ("", "")."""
+    handin = scenario_file.parent / "handin.json"
+    try:
+        if handin.stat().st_size > 2_000_000:
+            return "", ""
+        content = json.loads(handin.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "", ""
+    if not isinstance(content, dict):
+        return "", ""
+    name, case = content.get("name"), content.get("case")
+    return (name.strip() if isinstance(name, str) else ""), (case if isinstance(case, str) else "")
+
+
 def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en") -> list[Path]:
     """Write a decision to ``out_dir``: evaluation.csv, breakdown.csv, scenario.json,
     checklist.md and the charts as PNG. Returns the files written."""
@@ -99,9 +182,12 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     pairs = breakdown(dataset, scenario)
     written = []
     for name, table in (("evaluation.csv", evaluation), ("breakdown.csv", pairs)):
-        written.append(write_csv(spreadsheet_table(table, dataset, lang), out / name, lang))
-    written.append(scenario.save(out / "scenario.json"))
-    (out / "checklist.md").write_text(checklist(dataset, scenario, lang), encoding="utf-8")
+        with _writing(out / name, lang):
+            written.append(write_csv(spreadsheet_table(table, dataset, lang), out / name, lang))
+    with _writing(out / "scenario.json", lang):
+        written.append(scenario.save(out / "scenario.json"))
+    with _writing(out / "checklist.md", lang):
+        (out / "checklist.md").write_text(checklist(dataset, scenario, lang), encoding="utf-8")
     written.append(out / "checklist.md")
     charts = {
         "savings_vs_risk.png": (plots.savings_vs_risk, evaluation, dict(appetite=scenario.risk_appetite)),
@@ -109,8 +195,49 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
         "inherent_vs_residual.png": (plots.inherent_vs_residual, evaluation, {}),
     }
     for name, (chart, table, options) in charts.items():
-        written.append(_save_chart(out / name, chart, table, lang=lang, dataset=dataset, **options))
+        with _writing(out / name, lang):
+            written.append(_save_chart(out / name, chart, table, lang=lang, dataset=dataset, **options))
     return written
+
+
+class ExportError(OSError):
+    """Writing one file of an export failed. ``path`` is the file (where the hand-in keeps it),
+    ``problem`` what the system said and ``fix`` what to do; ``str(error)`` says all three, in the
+    export's language. An OSError, so ``except OSError`` still catches it; the system's error is its
+    ``__cause__``."""
+
+    def __init__(self, path, problem: str, fix: str, message: str, errno_: int | None = None):
+        super().__init__(errno_, message)
+        self.path, self.problem, self.fix, self.message = Path(path), problem, fix, message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _explain(exc: OSError, path: Path, folder: Path, lang: str) -> ExportError:
+    """``exc`` (raised while writing ``path``) as an ExportError that names the file and the fix."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        fix = "export_fix_space"
+    elif isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY, errno.EROFS):
+        fix = "export_fix_open"
+    else:
+        fix = "export_fix_other"
+    problem = exc.strerror or str(exc) or type(exc).__name__
+    message = t("export_failed", lang, path=path, problem=problem, fix=t(fix, lang), folder=folder)
+    return ExportError(path, problem, t(fix, lang), message, exc.errno)
+
+
+@contextlib.contextmanager
+def _writing(path: Path, lang: str):
+    """Any OSError while the block writes ``path`` becomes an :class:`ExportError` naming it."""
+    try:
+        yield
+    except ExportError:
+        raise
+    except OSError as exc:
+        raise _explain(exc, path, path.parent, lang) from exc
 
 
 def ids_as_text(table: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +343,7 @@ def report_tables(dataset: Dataset, scenario: Scenario | None = None, draws: int
 
 
 def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: str = "en", draws: int = 10_000,
-                  seed: int | None = 0, change: float = 0.2, progress=None) -> list[Path]:
+                  seed: int | None = 0, change: float = 0.2, progress=None, author: str | None = None) -> list[Path]:
     """Everything :func:`export_decision` writes, plus the what-if analysis, in ``out_dir``:
 
     * ``sensitivity.csv`` and ``uncertainty.csv`` (one input at a time -/+ ``change``; a
@@ -224,11 +351,14 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
     * ``report.xlsx``: one sheet per table (:data:`REPORT_SHEETS`), the scenario included;
     * ``tornado.png``, ``uncertainty_bands.png``, ``decision_histogram.png``;
     * ``report.html``: one page with the scenario, the tables and every chart embedded
-      (no other file needed), in ``lang``, marked as a teaching aid, not legal advice.
+      (no other file needed), in ``lang``, marked as a teaching aid, not legal advice. Its title
+      names the scenario's firm (the student's case) and ``author`` (the student's name) if given.
 
     Returns the files written. Bad input raises ValueError before any file is written. The folder is built
     beside ``out_dir`` and swapped in whole at the end: if anything fails, the previous ``out_dir`` is left as
-    it was (files there that the report does not write are kept).
+    it was (files there that the report does not write are kept). A file that cannot be written (a workbook
+    held open, permission denied, a full disk) raises :class:`ExportError` (an OSError) naming that file in
+    ``out_dir`` and what to do.
     """
     lang = i18n.check_lang(lang)
     scenario = scenario or Scenario()
@@ -241,10 +371,18 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
     # open, a full disk, a killed process) leaves the previous hand-in whole, never half old, half new.
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(final)
-    out = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.new-"))
+    with _writing(final, lang):
+        out = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.new-"))
     try:
-        written = _write_report(dataset, scenario, tables, simulation, out, lang, change)
-        _swap_in(out, final)
+        written = _write_report(dataset, scenario, tables, simulation, out, lang, change, author)
+        _swap_in(out, final, lang)
+    except ExportError as exc:
+        shutil.rmtree(out, ignore_errors=True)
+        if exc.path.parent == out:  # name the file where the student will look for it, not the staging copy
+            where = final / exc.path.name
+            raise ExportError(where, exc.problem, exc.fix, t("export_failed", lang, path=where, problem=exc.problem,
+                                                             fix=exc.fix, folder=final), exc.errno) from exc.__cause__
+        raise
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
@@ -261,34 +399,60 @@ def _remove_leftovers(final: Path, age: float = 60.0) -> None:
                     shutil.rmtree(leftover)
 
 
-def _swap_in(staging: Path, final: Path) -> None:
+def _swap_in(staging: Path, final: Path, lang: str = "en") -> None:
     """Replace ``final`` with ``staging``; files of ``final`` the export does not write (a student's notes,
-    a hand-in's handin.json) are carried over."""
+    a hand-in's handin.json) are carried over. A failure names the file that stops it (on Windows, a file
+    of ``final`` another program holds open) or else the folder."""
     if not final.exists():
-        os.rename(staging, final)
+        with _writing(final, lang):
+            os.rename(staging, final)
         return
     for item in final.iterdir():
         if not (staging / item.name).exists():
-            (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
+            with _writing(final / item.name, lang):
+                (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
     old = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.old-"))
-    os.rename(final, old / final.name)
-    os.rename(staging, final)
+    try:
+        os.rename(final, old / final.name)
+    except OSError as exc:
+        shutil.rmtree(old, ignore_errors=True)
+        raise _explain(exc, _held_open(final) or final, final, lang) from exc
+    try:
+        os.rename(staging, final)
+    except OSError as exc:  # put the old folder back: the student keeps a whole hand-in
+        os.rename(old / final.name, final)
+        shutil.rmtree(old, ignore_errors=True)
+        raise _explain(exc, final, final, lang) from exc
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_report(dataset, scenario, tables, simulation, out, lang, change) -> list[Path]:
+def _held_open(folder: Path) -> Path | None:
+    """The first file of ``folder`` that cannot be opened for writing (held open by Excel on Windows), if any."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            try:
+                with open(path, "r+b"):
+                    pass
+            except OSError:
+                return path
+    return None
+
+
+def _write_report(dataset, scenario, tables, simulation, out, lang, change, author) -> list[Path]:
     from . import plots
 
     written = export_decision(dataset, scenario, out, lang=lang)
     sheets = {"scenario": tables["scenario"]}  # field / value as JSON: it reads back as the scenario
+    sensitivity_rows = tables["sensitivity"].replace({"service": {"decision": t("sensitivity_decision", lang)}})
     sources = {"evaluation": evaluate(dataset, scenario), "breakdown": breakdown(dataset, scenario),
-               "sensitivity": tables["sensitivity"], "uncertainty": simulation.summary}
+               "sensitivity": sensitivity_rows, "uncertainty": simulation.summary}
     for name, table in sources.items():
         sheets[name] = spreadsheet_table(table, dataset, lang)
     for name in ("sensitivity", "uncertainty"):
-        written.append(write_csv(sheets[name], out / f"{name}.csv", lang))
+        with _writing(out / f"{name}.csv", lang):
+            written.append(write_csv(sheets[name], out / f"{name}.csv", lang))
     workbook = out / "report.xlsx"
-    with pd.ExcelWriter(workbook, engine="openpyxl") as excel:
+    with _writing(workbook, lang), pd.ExcelWriter(workbook, engine="openpyxl") as excel:
         for name in REPORT_SHEETS:
             sheets[name].to_excel(excel, sheet_name=name, index=False)
             kinds = _kinds(sources[name], lang) if name in sources else {}
@@ -300,9 +464,12 @@ def _write_report(dataset, scenario, tables, simulation, out, lang, change) -> l
         "decision_histogram.png": (plots.decision_histogram, simulation, {}),
     }
     for name, (chart, table, options) in charts.items():
-        written.append(_save_chart(out / name, chart, table, lang=lang, **options))
+        with _writing(out / name, lang):
+            written.append(_save_chart(out / name, chart, table, lang=lang, **options))
     page = out / "report.html"
-    page.write_text(_report_html(dataset, scenario, tables, simulation, out, lang, change), encoding="utf-8")
+    with _writing(page, lang):
+        page.write_text(_report_html(dataset, scenario, tables, simulation, out, lang, change, author),
+                        encoding="utf-8")
     written.append(page)
     return written
 
@@ -354,7 +521,7 @@ padding:6px 10px}figure{margin:0.8em 0}img{max-width:100%;height:auto}footer{mar
 color:#555}@media print{body{max-width:none;margin:0}h2{break-after:avoid}figure,table{break-inside:avoid}}"""
 
 
-def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> str:
+def _report_html(dataset, scenario, tables, simulation, out, lang, change, author=None) -> str:
     from . import __version__
 
     evaluation = tables["evaluation"].copy()
@@ -376,14 +543,21 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
     fields = pd.DataFrame({"field": [t(labels.get(f, f), lang) for f in scenario.to_dict()],
                            "value": [_scenario_value(dataset, name, value, lang)
                                      for name, value in scenario.to_dict().items()]})
+    pct = i18n.number(100 * change, lang)
     sens = tables["sensitivity"]
-    totals = sens[sens["service"] == "total"].assign(
+    decision = "decision" if chosen.any() else "total"  # a decision that outsources nothing is 0 throughout
+    totals = sens[sens["service"] == decision].assign(
         input=lambda frame: [t(f"plot_input_{name}", lang) for name in frame["input"]])
+    tornado_title = t("plot_tornado_title" if chosen.any() else "plot_tornado_title_nothing", lang, pct=pct)
     uncertainty = tables["uncertainty"].copy()
     uncertainty["service"] = [i18n.name(dataset, "services", s, lang) for s in uncertainty["service_id"]]
-    pct, draws = i18n.number(100 * change, lang), i18n.number(simulation.draws, lang)
+    draws = i18n.number(simulation.draws, lang)
+    firm = i18n.name(dataset, "profiles", scenario.profile, lang)
+    author = str(author or "").strip()
+    title = (t("report_title_by", lang, firm=firm, author=author) if author else
+             t("report_title_for", lang, firm=firm))
     parts = [
-        f"<h1>{html.escape(t('report_title', lang))}</h1>",
+        f"<h1>{html.escape(title)}</h1>",
         f'<p class="disclaimer"><strong>{html.escape(t("disclaimer", lang))}</strong></p>',
         f"<h2>{html.escape(t('report_scenario', lang))}</h2>",
         _html_table(fields, ["field", "value"], lang, {"field": t("report_field", lang),
@@ -404,7 +578,7 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
         _image(out / "inherent_vs_residual.png", t("plot_dumbbell_title", lang)),
         f"<h2>{html.escape(t('report_sensitivity', lang, pct=pct))}</h2>",
         _html_table(totals, ["input", "low_net", "base_net", "high_net", "swing"], lang),
-        _image(out / "tornado.png", t("plot_tornado_title", lang, pct=pct)),
+        _image(out / "tornado.png", tornado_title),
         f"<h2>{html.escape(t('report_uncertainty', lang, draws=draws, seed=simulation.seed))}</h2>",
         f"<p>{html.escape(t('report_uncertainty_note', lang))}</p>",
         _html_table(uncertainty, ["service", "deterministic", "probability_outsource", "p5", "p50", "p95"], lang),
@@ -412,7 +586,7 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change) -> st
         _image(out / "decision_histogram.png", t("plot_decision_title", lang, draws=simulation.draws)),
         f"<footer>{html.escape(t('report_made_with', lang, version=__version__))}</footer>",
     ]
-    title = html.escape(t("report_title", lang))
+    title = html.escape(title)
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
             f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(parts) + "\n</body>\n</html>\n")

@@ -117,7 +117,8 @@ def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: floa
     A tidy table, one row per (input, service): the services in scope, ``"decision"`` (the sum over
     the services the scenario's :func:`evaluate` outsources, its ``outsourced`` column: the net
     benefit of the decision, 0 if it outsources none) and ``"total"`` (the sum over all the services
-    in scope, as if every one were outsourced): ``input``, ``service``, ``low_factor`` and ``high_factor`` (1 -/+ change),
+    in scope, as if every one were outsourced): ``input``, ``service``, ``low_factor`` and ``high_factor``
+    (1 -/+ change),
     ``base_value``, ``low_value``, ``high_value`` (the input itself: volume as a multiple of
     the reference, in-house hours a month and fees in EUR a month of the row's service or of
     all of them, salary as the in-house EUR an hour, management hours a month per service,
