@@ -22,10 +22,28 @@ of this Python runs the explorer cell, changes controls six times, and its RSS/U
 then each teaching notebook runs top to bottom in a kernel of its own (a temporary copy) and
 that kernel's memory is read.
 
-Run:  .venv/bin/python benchmarks/classroom_load.py                 # 30 students
+``--protocol`` measures the server, not the browsers: the classroom server (``python -m toolkit classroom
+--host 127.0.0.1``, or with ``--plain-voila`` what ``make app`` serves) and N simulated students from one
+asyncio process (tests/voila_protocol.py: HTTP and the kernel websocket as a Voila page speaks them; no
+Chromium). Student i joins at i/(N-1) x --spread s (default 60): GET the page (the server runs the notebook
+in a new kernel), open the kernel's websocket with the cookies the page set, make the widgets live as
+ipywidgets 8 does (the jupyter.widget.control comm's request_states), move the horizon slider --moves times
+(a comm update; timed until the chart's new picture arrives), then type a name, press Join, write a
+justification and press Hand in, and wait for that student's file in <class-dir>/handins/. Once every
+student is in, each moves the slider once more (over 20 s: the class at work). Pages stay open until the
+end. Reported: first render (and its parts: first byte, kernel started, notebook ran), slider -> chart while
+others join and once all joined, hand-in, failures, hand-in files found, the CPU of the server, the kernels
+and the rest of the machine, and the memory of the server and its kernels (peak and every page open).
+
+``--kernel-cost`` shows where one classroom kernel's CPU goes (start, imports, the page, a move).
+
+Run:  .venv/bin/python benchmarks/classroom_load.py --protocol --students 40   # the server's figures
+      .venv/bin/python benchmarks/classroom_load.py --protocol --students 10 --plain-voila
+      .venv/bin/python benchmarks/classroom_load.py --kernel-cost
+      .venv/bin/python benchmarks/classroom_load.py                 # 30 students in Chromium
       .venv/bin/python benchmarks/classroom_load.py --students 10
       .venv/bin/python benchmarks/classroom_load.py --kernel-memory
-Needs: playwright and psutil in the venv (the test extras), Debian's chromium.
+Needs: psutil in the venv (the test extras); without --protocol also playwright and Debian's chromium.
 Servers, browser flags and page texts come from tests/browser_support.py, shared with the tests.
 """
 from __future__ import annotations
@@ -447,6 +465,54 @@ def kernel_memory(changes: int = 6) -> str:
                       f"kernel CPU: {shown_cpu:.1f} s from start to the explorer shown, {per_change:.2f} s a change"])
 
 
+def kernel_cost(repeats: int = 3) -> str:
+    """Where a student's kernel CPU goes on the classroom page (no load): a kernel of this Python starts,
+    imports the floor (pandas, matplotlib.pyplot, ipywidgets), imports toolkit.classroom_app, builds and
+    shows the page (what the notebook's cell does), then the horizon moves once; CPU seconds of each step
+    (user + system of the kernel process), median of `repeats` fresh kernels."""
+    import psutil
+    from jupyter_client import KernelManager
+
+    steps = [("kernel started (ipykernel, idle)", None),
+             ("import pandas, matplotlib.pyplot, ipywidgets", "import pandas, matplotlib.pyplot, ipywidgets"),
+             ("from toolkit import classroom_app", "from toolkit import classroom_app"),
+             ("classroom_app.student_page() shown", "page = classroom_app.student_page()\npage"),
+             ("one horizon move (chart redrawn)", "page.explorer.controls['horizon_months'].value = 48")]
+    runs = []
+    for _ in range(repeats):
+        manager = KernelManager(kernel_name="python3")
+        started = time.perf_counter()
+        manager.start_kernel(cwd=str(ROOT))
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            process = psutil.Process(manager.provisioner.process.pid)
+            row, last_cpu = [], 0.0
+            for label, code in steps:
+                step_started = time.perf_counter()
+                if code is not None:
+                    reply = client.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
+                    if reply["content"]["status"] != "ok":
+                        raise RuntimeError(f"{label}: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+                cpu = sum(process.cpu_times()[:2])
+                wall = time.perf_counter() - (started if code is None else step_started)
+                row.append((cpu - last_cpu, wall))
+                last_cpu = cpu
+            row.append((last_cpu, sum(wall for _cpu, wall in row)))
+            runs.append(row)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    lines = [f"One classroom kernel, step by step (median of {repeats} fresh kernels), {date.today().isoformat()}; "
+             f"{machine()}; load average {os.getloadavg()[0]:.1f}",
+             f"{'step':<46}{'CPU s':>8} {'wall s':>8}"]
+    for index, (label, _code) in enumerate([*steps, ("total", None)]):
+        lines.append(f"{label:<46}{statistics.median(r[index][0] for r in runs):8.2f} "
+                     f"{statistics.median(r[index][1] for r in runs):8.2f}")
+    return "\n".join(lines)
+
+
 def lab_server_memory() -> str:
     """RSS/USS of a JupyterLab server (no kernel) once a browser has opened 00_start_here in it."""
     import psutil
@@ -506,9 +572,11 @@ class SimulatedStudent:
     kernel_s: float | None = None  # the kernel id in the page: Voila started the kernel
     page_s: float | None = None  # the page complete: the notebook ran in the kernel
     render_s: float | None = None  # websocket open and every widget live
-    slider_s: list[float] = field(default_factory=list)  # slider -> the chart's new value
+    slider_s: list[float] = field(default_factory=list)  # slider -> the chart's new value, while others join
+    working_slider_s: float | None = None  # the same once everyone joined (the class at work)
     handin_s: float | None = None  # name typed -> the hand-in file on disk
     failure: str = ""
+    student: object = field(default=None, repr=False)  # the protocol.Student, its page still open
 
 
 async def simulated_student(number: int, url: str, start_in: float, moves: int, timeout: float,
@@ -519,6 +587,7 @@ async def simulated_student(number: int, url: str, start_in: float, moves: int, 
     await asyncio.sleep(start_in)
     student = protocol.Student(url)
     students.append(student)
+    record.student = student
     stage = "page"
     try:
         await student.join(timeout)
@@ -557,7 +626,7 @@ def _handed_in(folder: Path, name: str) -> bool:
 
 
 async def protocol_classroom(url: str, n: int, spread: float, moves: int, timeout: float, server_pid: int,
-                             deadline: float, handins: Path | None):
+                             deadline: float, handins: Path | None, work_spread: float = 20):
     """n simulated students joining over `spread` seconds; returns (records, wall, steady memory, peak)."""
     import psutil
 
@@ -589,9 +658,22 @@ async def protocol_classroom(url: str, n: int, spread: float, moves: int, timeou
         records = [t.result() if t in done and not t.cancelled()
                    else SimulatedStudent(i + 1, failure="over the time budget") for i, t in enumerate(tasks)]
         wall = time.perf_counter() - wall_start
+        # The class at work: everyone joined; each student moves the slider once, spread over work_spread s.
+        joined = [r for r in records if not r.failure and r.student is not None]
+
+        async def work(record, start_in):
+            await asyncio.sleep(start_in)
+            try:
+                record.working_slider_s, _ = await record.student.move_slider(timeout)
+            except (asyncio.TimeoutError, TimeoutError, ConnectionError, LookupError, OSError) as exc:
+                record.failure = f"slider, class at work: {type(exc).__name__}: {exc}"[:300]
+
+        if joined and time.monotonic() + work_spread + timeout < deadline:
+            await asyncio.gather(*(work(r, work_spread * i / len(joined)) for i, r in enumerate(joined)))
         await asyncio.sleep(2)  # let the last kernels settle before the steady reading
         steady = await asyncio.to_thread(sample_memory, server_pid, True)  # every page still open
         cpu_after = tree_cpu(server_pid)
+        peak["measured"] = time.perf_counter() - wall_start  # the window of the CPU figures
         kernels = _kernel_pids(server_pid)
         peak["server_cpu"] = cpu_after.get(server_pid, 0) - cpu_before.get(server_pid, 0)
         peak["kernels_cpu"] = sum(cpu_after[p] - cpu_before.get(p, 0) for p in cpu_after if p in kernels)
@@ -639,15 +721,17 @@ def protocol_report(records: list[SimulatedStudent], wall: float, steady: Memory
         f"{'  of which: page first byte':<44}{describe(column('first_byte_s'))}",
         f"{'  kernel id in the page (kernel started)':<44}{describe(column('kernel_s'))}",
         f"{'  page complete (notebook ran)':<44}{describe(column('page_s'))}",
-        f"{f'slider -> new chart ({moves} moves each)':<44}{describe(sliders)}",
+        f"{f'slider -> new chart, while joining ({moves} each)':<44}{describe(sliders)}",
+        f"{'slider -> new chart, everyone joined (1 each)':<44}{describe(column('working_slider_s'))}",
         f"{'hand-in (name typed -> file on disk)':<44}{describe(column('handin_s'))}",
         f"failures: {len(failed)}/{n}; everyone done after {wall:.1f} s"
         + (f"; hand-in files: {handed} for {sum(1 for r in ok if r.handin_s is not None)} students who handed in"
            if handins is not None else ""),
         f"CPU used meanwhile: server {peak['server_cpu']:.0f} s, kernels {peak['kernels_cpu']:.0f} s "
         f"({peak['kernels_cpu'] / n:.1f} s a student), this simulator {peak['client_cpu']:.0f} s, other "
-        f"processes on the machine {peak['other_cpu']:.0f} s; {os.cpu_count()} cores x {wall:.0f} s = "
-        f"{os.cpu_count() * wall:.0f} s available",
+        f"processes on the machine {peak['other_cpu']:.0f} s, in {peak['measured']:.0f} s (joining, everyone's "
+        f"slider move, 2 s): {os.cpu_count()} cores x {peak['measured']:.0f} s = "
+        f"{os.cpu_count() * peak['measured']:.0f} s available",
         "",
         "memory (psutil)                                 RSS MiB    USS MiB",
         f"{'server (alone), every page open':<44}{steady.server_rss / MiB:9.0f}  {steady.server_uss / MiB:9.0f}",
@@ -732,7 +816,12 @@ def main(argv=None) -> int:
                         help="with --protocol: slider moves per student, each timed to the new chart (default 3)")
     parser.add_argument("--cap", type=int, default=0,
                         help="with --protocol: the server's --students (most kernels at once; default: --students)")
+    parser.add_argument("--kernel-cost", action="store_true",
+                        help="CPU of one classroom kernel step by step (start, imports, the page, a move), and exit")
     args = parser.parse_args(argv)
+    if args.kernel_cost:
+        print(kernel_cost())
+        return 0
     if args.kernel_memory:
         print(kernel_memory(), flush=True)
         print()
