@@ -110,7 +110,11 @@ app: $(VENV)/.installed
 # a teacher page and hand-ins in classroom/<today>/. More options: make classroom CLASSROOM_FLAGS="--lang it
 # --students 30" (python -m toolkit classroom --help).
 CLASSROOM_FLAGS ?=
-classroom: $(VENV)/.installed
+$(VENV)/.installed-classroom: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[classroom]'
+	@touch $@ $(VENV)/.installed
+
+classroom: $(VENV)/.installed-classroom
 	$(BIN)/python -m toolkit classroom $(CLASSROOM_FLAGS)
 
 # The notebooks are built from their Markdown sources, notebooks/src/<lang>/*.md, and notebooks/manifest.yml.

@@ -277,11 +277,13 @@ def write_server_json(class_dir: Path, info: dict) -> Path:
 
 
 def qr_code(url: str, png: Path | None = None) -> str:
-    """The QR code of url as text for a terminal (and as a PNG when png is given); '' without segno."""
+    """The QR code of url as text for a terminal (and as a PNG when png is given); without segno (the
+    optional extra ``classroom``, which ``make classroom`` installs) a line saying how to get it."""
     try:
         import segno
     except ImportError:
-        return ""
+        return ("(No QR code: the Python package segno is missing. `make classroom` installs it, or: "
+                f"{Path(sys.executable).parent / 'pip'} install segno)\n")
     code = segno.make(url, error="m")
     if png is not None:
         code.save(str(png), scale=10, border=4)
