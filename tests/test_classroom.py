@@ -397,17 +397,42 @@ def _broken_data(data_copy: Path) -> Path:
     return data_copy
 
 
-def test_broken_data_is_shown_in_words_on_the_classroom_page(data_copy):
+def _burst(server: ClassServer, count: int) -> list:
+    """count GET /?code= sent together on count connections (all written before any answer is read);
+    the (status, headers, body) of each."""
+    import http.client
+
+    connections = [http.client.HTTPConnection("127.0.0.1", server.info["port"], timeout=120) for _ in range(count)]
+    try:
+        for connection in connections:
+            connection.connect()
+        for connection in connections:
+            connection.putrequest("GET", "/?code=CLASS1")
+            connection.endheaders()
+        answers = []
+        for connection in connections:
+            response = connection.getresponse()
+            answers.append((response.status, response.headers, response.read().decode("utf-8", "replace")))
+        return answers
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_broken_data_in_words_on_the_classroom_page_and_the_cap_holds_in_a_burst(data_copy):
     broken = _broken_data(data_copy)
     with classroom_server("--data", str(broken), "--students", "1") as running:
-        status, _h, body = http(f"{running.url}?code=CLASS1")
-        assert status == 200
+        # Six students at once against a cap of 1 (--students 1): every request is sent before the server
+        # reads any, then one page, five "class is full", and one kernel.
+        answers = _burst(running, 6)
+        statuses = sorted(status for status, _h, _b in answers)
+        assert statuses == [200, 503, 503, 503, 503, 503], f"{statuses}: the cap let more in\n{running.log_tail(8)}"
+        _status, _h, body = next(answer for answer in answers if answer[0] == 200)
         assert "There was an error when executing cell" not in body
         assert "costs.csv" in body and "line 2" in body and "smm-data-error" in body
-        # --students 1: the next visitor is told the class is full, and no kernel starts for them.
-        status, headers, body = http(f"{running.url}?code=CLASS1")
-        assert status == 503 and "The class is full, try again in a minute" in body
-        assert headers.get("Retry-After") == "60"
+        for status, headers, body in answers:
+            if status == 503:
+                assert "The class is full, try again in a minute" in body and headers.get("Retry-After") == "60"
         teacher = summary(running)
         assert teacher["open_pages"] == 1 and "costs.csv" in teacher["problem"], "the teacher is told too"
 

@@ -433,8 +433,21 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
                               "open but untouched" if connected else "no page connected", idle)
                 await self.shutdown_kernel(kernel_id)
 
+        _starting = 0  # kernels being started now (not yet in _kernels)
+
+        async def start_kernel(self, **kwargs):
+            # The cap, checked and reserved in one step on the event loop: a burst of students joining at
+            # once cannot all pass the check before the first kernel appears.
+            if self.open_kernels() >= students:
+                raise tornado.web.HTTPError(503, "class full")
+            self._starting += 1
+            try:
+                return await super().start_kernel(**kwargs)
+            finally:
+                self._starting -= 1
+
         def open_kernels(self) -> int:
-            return len(set(self._kernels) | set(getattr(self, "_pending_kernels", {}) or {}))
+            return len(self._kernels) + self._starting
 
     class ShutdownHandler(VoilaShutdownKernelHandler):
         """Voila's page-close call, without the _xsrf argument the page cannot send (voila#1458): the
@@ -449,13 +462,25 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
             self.set_status(204)
             self.finish()
 
+    def full_page() -> str:
+        return _page(text("full_title", lang), text("full", lang, students=students), lang,
+                     '<meta http-equiv="refresh" content="30">')
+
     class PageHandler(TornadoVoilaHandler):
-        """The student's page: Voila's, without the links to a CDN."""
+        """The student's page: Voila's, without the links to a CDN; the class-full page when the kernel
+        manager refuses a kernel at the cap."""
 
         def write(self, chunk):
             if isinstance(chunk, str) and "cdn.jsdelivr.net" in chunk:
                 chunk = cdn_link.sub("", chunk)
             return super().write(chunk)
+
+        def write_error(self, status_code, **kwargs):
+            if status_code != 503:
+                return super().write_error(status_code, **kwargs)
+            self.set_header("Retry-After", "60")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(full_page())
 
     class Refused(tornado.web.RequestHandler):
         def initialize(self, status, key):
@@ -474,8 +499,7 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
             self.set_header("Retry-After", "60")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(_page(text("full_title", lang), text("full", lang, students=students), lang,
-                              '<meta http-equiv="refresh" content="30">'))
+            self.finish(full_page())
 
     class TeacherPage(tornado.web.RequestHandler):
         def get(self):
