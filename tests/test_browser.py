@@ -126,7 +126,7 @@ def exercise_explorer(page, where):
     explorer.wait_ready()
     data, locked_name = check_locked_clause(page, where)
     shots = [support.screenshot(page, f"{where}-explorer-1-start")]
-    inputs = page.locator(".widget-hbox", has=page.locator("label.smm-required-clause")).first
+    inputs = page.locator(".widget-gridbox", has=page.locator("label.smm-required-clause")).first
     shots.append(SHOTS / f"{where}-explorer-1-clauses.png")
     inputs.screenshot(path=str(shots[-1]))
     both_sides(page, where, shots)
@@ -200,7 +200,7 @@ def test_italian_explorer_locks_the_required_clauses_in_italian(page, lab):
             assert title.startswith("Imposta dalla legge") and "art. 28(3)" in title, title
             assert "Gestione dei blog" in title and "artt." in title and "arts." not in title, title
             assert_clean(page, "JupyterLab, it/" + EXPLORER_NOTEBOOK)
-            inputs = page.locator(".widget-hbox", has=page.locator("label.smm-required-clause")).first
+            inputs = page.locator(".widget-gridbox", has=page.locator("label.smm-required-clause")).first
             path = SHOTS / "lab-it-explorer-clauses.png"
             inputs.screenshot(path=str(path))
             print(f"\nscreenshot: {path}")
@@ -217,3 +217,90 @@ def test_voila_app_shows_the_dashboard_without_code(page, browser):
         assert "trade-off explorer" in visible  # the markdown title is shown
         exercise_explorer(page, "voila")
         assert page.locator(support.CODE_SELECTOR).count() == 0
+
+
+# --- layout at 1366 x 768 in JupyterLab, file browser open ------------------------------------------
+
+_SCROLLER_BOX = """(element) => {  // the visible part of the notebook's scrolling panel, in page coordinates
+  let node = element.parentElement;
+  while (node && !(/(auto|scroll)/.test(getComputedStyle(node).overflowY) && node.scrollHeight > node.clientHeight))
+    node = node.parentElement;
+  const r = (node || document.documentElement).getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height};
+}"""
+_CUT_LABELS = """() => [...document.querySelectorAll(
+    '.smm-dashboard .widget-label, .smm-dashboard .widget-checkbox span, .smm-dashboard .smm-required-clause span,'
+    + ' .smm-dashboard .widget-toggle-button, .smm-dashboard button')]
+  .filter(e => e.offsetParent !== null && e.textContent.trim() &&
+               (e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis'
+                && e.scrollWidth > e.clientWidth))
+  .map(e => e.textContent.trim())"""
+_LABELS_SHOWN = """() => [...document.querySelectorAll('.smm-dashboard .widget-label, .smm-dashboard .widget-checkbox span')]
+  .filter(e => e.offsetParent !== null && e.textContent.trim()).length"""
+
+
+def _inside(inner, outer, slack=1.0) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def _seen_together(page, control, chart) -> bool:
+    """Whether some scroll position shows ``control`` and the whole chart at once (chart at the bottom of the
+    notebook's visible area, or at its top), leaving the page there."""
+    for block in ("end", "start"):
+        chart.evaluate(f"e => e.scrollIntoView({{block: '{block}'}})")
+        page.wait_for_timeout(150)
+        area = chart.evaluate(_SCROLLER_BOX)
+        if _inside(control.bounding_box(), area) and _inside(chart.bounding_box(), area):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_lab_1366_shows_a_control_and_its_chart_together_and_every_label_whole(page, lab, lang):
+    """JupyterLab at 1366 x 768 with the file browser open, notebook 03: each kind of control (a number box, a
+    service, a clause) and the chart it changes fit on the screen together, also after the change; no label of
+    the dashboard is cut."""
+    import toolkit
+    from toolkit import i18n
+    from toolkit.i18n import t
+
+    data = toolkit.load_dataset()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    notebook = EXPLORER_NOTEBOOK if lang == "en" else f"it/{EXPLORER_NOTEBOOK}"
+    try:
+        with diagnostics(page, lab, f"lab-1366-{lang}"):
+            support.open_in_lab(page, lab, notebook)
+            support.run_all_in_lab(page)
+            explorer = support.Explorer(page)
+            explorer.chart.wait_for(state="visible")
+            assert page.locator("#filebrowser").is_visible(), "the file browser is open"
+            assert page.evaluate(_LABELS_SHOWN) >= 15
+            cut = page.evaluate(_CUT_LABELS)
+            assert not cut, f"labels cut: {cut}"
+            chart = page.locator(".smm-dashboard img.smm-chart").first
+            horizon = page.locator(".smm-number", has=page.locator(".widget-label", has_text=t("horizon_months", lang)))
+            service = page.locator(".widget-checkbox", has_text=i18n.name(data, "services", "blog", lang)).first
+            clause = page.locator(".widget-checkbox", has_text=i18n.name(data, "clauses", "nda", lang)).first
+            for name, control, change in (
+                    ("horizon", horizon, lambda: (horizon.locator("input[type=text]").fill("36"),
+                                                  horizon.locator("input[type=text]").press("Enter"))),
+                    ("clause", clause, lambda: clause.locator("input[type=checkbox]").click()),
+                    ("service", service, lambda: service.locator("input[type=checkbox]").click())):
+                assert _seen_together(page, control, chart), f"{name}: control and chart never on screen together"
+                before = explorer.chart_src()
+                change()
+                explorer.wait_chart_changed(before)
+                chart.wait_for(state="visible")
+                area = chart.evaluate(_SCROLLER_BOX)
+                assert _inside(control.bounding_box(), area) and _inside(chart.bounding_box(), area), \
+                    f"{name}: after the change the control or the chart left the screen"
+                if name == "horizon":
+                    path = SHOTS / f"lab-1366-{lang}.png"
+                    page.screenshot(path=str(path))
+                    print(f"\nscreenshot: {path}")
+            assert not page.evaluate(_CUT_LABELS)
+            assert_clean(page, f"JupyterLab 1366, {notebook}")
+    finally:
+        support.shut_down_lab_kernels(lab)

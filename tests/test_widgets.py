@@ -408,6 +408,9 @@ def test_the_slider_writes_its_value_in_the_box_in_the_dashboards_language(data)
     assert salary.entry.value == "1,00" and salary.entry.description == t("salary_multiplier", "it")
     salary.value = 1.25
     assert salary.entry.value == "1,25"
+    updates = italian.updates
+    salary.entry.value = "1.25"  # the same value typed otherwise: shown the Italian way, nothing recomputed
+    assert salary.entry.value == "1,25" and italian.updates == updates and salary.entry_problem is None
     salary.entry.value = "5"
     assert "Scrivi un numero da 0,50 a 2,00" in salary.entry_message.value and hidden(italian)
 

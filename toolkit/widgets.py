@@ -72,7 +72,7 @@ _STYLE = """<style>
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
 .smm-dashboard .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height); }
 .smm-dashboard .widget-inline-hbox .widget-label { align-self: center; }
-.smm-dashboard .widget-checkbox { height: auto; min-height: 26px; }
+.smm-dashboard .widget-checkbox { height: auto; min-height: 24px; }
 .smm-dashboard .widget-checkbox label { display: flex; align-items: center; }
 .smm-dashboard .smm-entry input { text-align: right; }
 .smm-dashboard .noUi-handle { visibility: hidden; }
@@ -102,7 +102,8 @@ class Dashboard(widgets.VBox):
         # Outputs hidden while the inputs cannot be evaluated (never a stale chart or table), and
         # scenario field -> a message widget beside its control, for a problem of that field.
         self.outputs, self.field_messages = [], {}
-        super().__init__(children=[widgets.HTML(_STYLE), *body, self.message])
+        # the style applies from a hidden element too: no empty line at the top
+        super().__init__(children=[widgets.HTML(_STYLE, layout=widgets.Layout(display="none")), *body, self.message])
         self.add_class("smm-dashboard")
         for widget in self._all_controls():
             widget.observe(self._changed, names="value")
@@ -133,7 +134,10 @@ class Dashboard(widgets.VBox):
         had_problem, control.entry_problem = control.entry_problem, problem
         if problem is None and value != control.value:
             control.value = value  # the slider's observers rewrite the box and recompute
-        elif (problem is not None or had_problem is not None) and not self._holding:
+            return
+        if problem is None:  # the same value, typed otherwise ("1" for 1.00): shown as the slider shows it
+            control.entry.value = i18n.number(value, self.lang, control.decimals)
+        if (problem is not None or had_problem is not None) and not self._holding:
             self.refresh()
 
     def problem(self) -> str | None:
@@ -631,7 +635,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
         _box(t("inputs", lang), [_view(controls[k], lang) for k in ("profile", "volume", "horizon_months",
                                                                      "salary_multiplier", "fee_multiplier")]
              + [controls["risk_appetite"]]),
-        _box(t("services_in_scope", lang), list(controls["services"].values()) + [services_message], width="26em"),
+        _box(t("services_in_scope", lang), list(controls["services"].values()) + [services_message], width="30em"),
     ], layout=widgets.Layout(flex_flow="row wrap"))
     clause_cells = [widgets.VBox([box, required_views[clause]]) for clause, box in controls["clauses"].items()]
     clauses = _box(t("clauses_adopted", lang), [
