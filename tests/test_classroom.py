@@ -178,6 +178,19 @@ def test_codes_are_short_random_and_unambiguous():
         classroom.check_code("a b", "--code")
 
 
+@pytest.mark.parametrize("idle, connected, busy, expected", [
+    (classroom.CLOSED_AFTER - 1, False, False, False),
+    (classroom.CLOSED_AFTER + 1, False, False, True),  # a closed page: gone within CLOSED_AFTER + CULL_INTERVAL
+    (classroom.CLOSED_AFTER + 1, False, True, True),  # nobody will ever see what it computes
+    (classroom.CLOSED_AFTER + 1, True, False, False),  # a page still open
+    (1801, True, False, True),  # open but untouched for longer than --cull-after
+    (1801, True, True, False),  # still computing
+])
+def test_which_kernels_are_shut_down(idle, connected, busy, expected):
+    assert classroom.should_cull(idle, connected=connected, busy=busy, cull_after=1800) is expected
+    assert classroom.CLOSED_AFTER + classroom.CULL_INTERVAL <= 60, "a closed page's kernel goes within a minute"
+
+
 GATE = Gate("192.168.1.23", 8866, "CLASS1", "TEACHER1")
 HOST = {"Host": "192.168.1.23:8866"}
 

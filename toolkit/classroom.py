@@ -392,6 +392,15 @@ def _local_time(saved) -> str:
 # ---------------------------------------------------------------- the server
 
 
+def should_cull(idle: float, *, connected: bool, busy: bool, cull_after: float) -> bool:
+    """Whether to shut down a kernel idle for ``idle`` seconds: with no page connected (a closed tab, a
+    page that never connected) after CLOSED_AFTER s, busy or not; with a page open but untouched after
+    ``cull_after`` s, unless it is computing."""
+    if not connected:
+        return idle > CLOSED_AFTER
+    return not busy and idle > cull_after
+
+
 def _page(title: str, body: str, lang: str, status_extra: str = "") -> str:
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">{status_extra}'
@@ -428,7 +437,7 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
             idle = (_dt.datetime.now(_dt.timezone.utc) - kernel.last_activity).total_seconds()
             connected = self._kernel_connections.get(kernel_id, 0) > 0
             busy = getattr(kernel, "execution_state", None) == "busy"
-            if (not connected and idle > CLOSED_AFTER) or (connected and not busy and idle > cull_after):
+            if should_cull(idle, connected=connected, busy=busy, cull_after=cull_after):
                 self.log.info("Shutting down kernel %s: %s for %d s", kernel_id,
                               "open but untouched" if connected else "no page connected", idle)
                 await self.shutdown_kernel(kernel_id)
@@ -691,7 +700,7 @@ code{{font-size:1.1em}}
  <div class="count" id="handed"><b>–</b>{esc(text("handed_in", lang))}</div>
 </div>
 <p><a href="/teacher/class.xlsx" download>{esc(text("export", lang))}</a> · <span id="status"></span></p>
-</div><div class="qr"><img src="/teacher/qr.png" alt="QR: {esc(student_url)}"></div></div>
+</div><div class="qr"><img src="/teacher/qr.png" alt="QR: {esc(student_url)}" onerror="this.remove()"></div></div>
 <h2>{esc(text("per_service", lang))}</h2><div id="services"></div>
 <h2>{esc(text("clauses", lang))}</h2><div id="clauses"></div>
 <h2>{esc(text("net_benefit", lang))}</h2><div id="benefits"></div>
