@@ -528,3 +528,18 @@ def test_student_page_without_a_class_folder_says_so(dataset):
     page.name.value = "Ada"
     page.join()
     assert page.hand_in() is None and "not served by `make classroom`" in page.status.value
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--students", "0"], "--students 0: expected 1 or more"),
+    (["--cull-after", "10"], "--cull-after 10: expected 60 seconds or more"),
+    (["--code", "a b"], "--code 'A B': expected 4 to 32 letters or digits"),
+    (["--code", "SAME11", "--teacher-code", "same11"], "--teacher-code must differ"),
+    (["--host", "my-laptop"], "does not appear to be an IPv4 or IPv6 address"),
+    (["--host", "127.0.0.1", "--class-dir", str(ROOT / "app" / "class")], "inside the served folder"),
+])
+def test_command_line_mistakes_are_one_line_errors(flags, message, capsys):
+    from toolkit import cli
+
+    assert cli.main(["classroom", *flags]) == 2
+    assert message in capsys.readouterr().err
