@@ -296,6 +296,8 @@ def test_classroom_handin_refuses_an_empty_name_and_unknown_choices(dataset):
         _handin(dataset, "  ")
     with pytest.raises(ValueError, match="unknown choice"):
         _handin(dataset, choices={"blog": "maybe"})
+    with pytest.raises(ValueError, match="justification: 10,001 characters; at most 10,000"):
+        _handin(dataset, justification="x" * 10_001)
 
 
 # ---------------------------------------------------------------- the teacher's summary

@@ -42,7 +42,8 @@ __all__ = ["case_brief", "suggestion", "compare", "export_handin", "read_handin"
            "write_gradebook", "HANDIN_FILE", "CLASS_SUFFIX", "classroom_handin", "write_class_handin"]
 
 HANDIN_FILE = "handin.json"
-CLASS_SUFFIX = ".handin.json"  # a classroom hand-in: <name>-<time>-<random>.handin.json (make classroom)
+CLASS_SUFFIX = ".handin.json"
+MAX_JUSTIFICATION = 10_000  # characters: a few paragraphs; keeps a hand-in far below read_handin's 2 MB  # a classroom hand-in: <name>-<time>-<random>.handin.json (make classroom)
 SCHEMA_VERSION = 1
 _MAX_BYTES = 2_000_000
 
@@ -171,6 +172,10 @@ def classroom_handin(dataset: Dataset, scenario: Scenario, *, name: str, choices
     bad = {service: choice for service, choice in choices.items() if choice not in RECOMMENDATIONS}
     if bad:
         raise ValueError(f"choices: unknown choice(s) {bad}; expected one of {', '.join(RECOMMENDATIONS)}")
+    justification = str(justification or "").strip()
+    if len(justification) > MAX_JUSTIFICATION:
+        raise ValueError(f"justification: {len(justification):,} characters; at most {MAX_JUSTIFICATION:,}, "
+                         "please shorten it")
     services = [service for service, choice in choices.items() if choice != "keep_in_house"]
     mine = _decision(dataset, scenario, services, scenario.clauses)
     return {
@@ -179,7 +184,7 @@ def classroom_handin(dataset: Dataset, scenario: Scenario, *, name: str, choices
         "saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"),
         "scenario": scenario.to_dict(),
         "decision": {**mine, "choices": dict(sorted(choices.items())),
-                     "justification": str(justification or "").strip(), "reflections": ""},
+                     "justification": justification, "reflections": ""},
         "suggestion": suggestion(dataset, scenario),
         "answers": {}, "attempts": [],
     }
