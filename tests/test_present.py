@@ -9,7 +9,7 @@ from toolkit import i18n, present
 
 DATA = toolkit.load_dataset()
 IDS = (set(DATA.services.index) | set(DATA.legal_areas.index) | set(DATA.clauses.index)
-       | {"keep_in_house", "outsource", "outsource_with_clauses", "risk_above_appetite", "not_worth_it", "worth_it"})
+       | {"keep_in_house", "outsource", "outsource_with_clauses", "risk_above_appetite", "not_worth_it", "worth_it", "decision", "total"})
 
 
 def _cells(shown: pd.DataFrame) -> list[str]:
@@ -31,6 +31,8 @@ def _tables():
         "simulate": simulation.summary,
         "break_even": toolkit.break_even(curve),
         "sensitivity": sens[sens.service == "blog"].set_index("input")[["low_net", "base_net", "high_net"]],
+        # the whole table: its service column holds the two sums, "decision" and "total", besides the services
+        "sensitivity_rows": sens.set_index("input")[["service", "low_net", "high_net"]],
         "clauses": DATA.clauses[["provision", "drafting_cost_eur", "fee_premium_pct"]],
         "requirements": DATA.requirements[["applies", "legal_basis"]],
         "uncertainty": DATA.uncertainty[["min_factor", "mode_factor", "max_factor"]],

@@ -665,6 +665,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "p50": {"en": "Median (EUR)", "it": "Mediana (EUR)"},
     "p95": {"en": "95th percentile (EUR)", "it": "95° percentile (EUR)"},
     "total": {"en": "All services in scope", "it": "Tutti i servizi considerati"},
+    "decision_row": {"en": "The services the decision outsources",
+                     "it": "I servizi che la decisione esternalizza"},
     # column labels of toolkit.present.table (the other columns use the keys above)
     "yes": {"en": "yes", "it": "sì"},
     "no": {"en": "no", "it": "no"},

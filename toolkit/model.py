@@ -141,8 +141,10 @@ With every range set to min = mode = max = 1 every draw equals the evaluation ex
 `sensitivity` changes **one input at a time** by +/- a share (default 20%), all else as
 in the scenario: the same eight multipliers at 1 - change and 1 + change (likelihood and
 impact only with the tables, EUR per risk point only with that rule). It reports the net
-benefit of each service and of all of them together (**total**) at the low and the high
-value; the **swing** = |high - low| ranks the inputs (the tornado chart). Where to stop
+benefit of each service, of the services the scenario's decision outsources (**decision**,
+the centre of the tornado chart) and of all of them together (**total**) at the low and the
+high value; the **swing** = |high - low| ranks the inputs (the tornado chart, by the
+decision's swing). Where to stop
 outsourcing as volume or horizon changes is the **break-even** (`sweep`, `break_even`).
 
 The code: this module is the engine (sections 1 to 5, with `sweep` and `break_even`);

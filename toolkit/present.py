@@ -76,8 +76,8 @@ def label(column: str, lang: str = "en") -> str:
 def _name(data, kind: str | None, item, lang: str) -> str:
     if kind is None:
         return t(str(item), lang) if str(item) in i18n.STRINGS else str(item)
-    if item == "total":
-        return t("total", lang)
+    if item in ("total", "decision"):  # whatif.TOTAL and whatif.DECISION: the sums, not a service
+        return t(f"{item}_row", lang) if item == "decision" else t("total", lang)
     table = getattr(data, kind)
     return i18n.name(data, kind, item, lang) if item in table.index else str(item)
 
