@@ -725,12 +725,13 @@ function bars(s) {{
 }}
 function histogram(values) {{
   if (!values.length) return '<p>' + esc(W.waiting) + '</p>';
-  const lo = Math.min(...values), hi = Math.max(...values), n = Math.min(8, Math.max(1, values.length));
-  const step = (hi - lo) / n || 1, counts = new Array(n).fill(0);
-  values.forEach(v => counts[Math.min(n - 1, Math.floor((v - lo) / step))]++);
-  const fmt = v => 'EUR ' + Math.round(v).toLocaleString(LOCALE);
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const n = hi > lo ? Math.min(8, values.length) : 1, step = (hi - lo) / n, counts = new Array(n).fill(0);
+  values.forEach(v => counts[n === 1 ? 0 : Math.min(n - 1, Math.floor((v - lo) / step))]++);
+  const fmt = v => LOCALE === 'it-IT' ? Math.round(v).toLocaleString(LOCALE) + ' EUR'
+                                      : 'EUR ' + Math.round(v).toLocaleString(LOCALE);
   return table([esc(W.net_benefit), esc(W.students)], counts.map((c, i) =>
-    [esc(fmt(lo + i * step) + ' – ' + fmt(lo + (i + 1) * step)),
+    [esc(n === 1 ? fmt(lo) : fmt(lo + i * step) + ' – ' + fmt(lo + (i + 1) * step)),
      '<span class="bar o" style="width:' + c * 14 + 'px"></span> ' + c]));
 }}
 async function refresh() {{

@@ -192,14 +192,17 @@ class StudentPage(widgets.VBox):
         self.file_status = widgets.HTML()
         self.choices, self._touched, self._setting = {}, set(), False
         options = [(text(kind, lang), kind) for kind in ("outsource", "outsource_with_clauses", "keep_in_house")]
-        rows = []
+        rows, self._rows = [], {}
         for service in dataset.services.index:
-            box = widgets.Dropdown(options=options, value="keep_in_house",
-                                   description=i18n.name(dataset, "services", service, lang),
-                                   style={"description_width": "22em"}, layout=widgets.Layout(width="40em"))
+            # The service's name beside its choice, wrapped rather than cut (a Dropdown's description is cut).
+            label = widgets.HTML(html.escape(i18n.name(dataset, "services", service, lang)),
+                                 layout=widgets.Layout(width="24em"))
+            box = widgets.Dropdown(options=options, value="keep_in_house", layout=widgets.Layout(width="18em"),
+                                   tooltip=i18n.name(dataset, "services", service, lang))  # its accessible name
             box.observe(lambda change, s=service: self._chose(s), names="value")
             self.choices[service] = box
-            rows.append(box)
+            self._rows[service] = widgets.HBox([label, box], layout=widgets.Layout(align_items="center"))
+            rows.append(self._rows[service])
         self.justification = widgets.Textarea(placeholder=text("justification", lang),
                                               layout=widgets.Layout(width="50em", height="6em"))
         self.handin_button = widgets.Button(description=text("handin", lang), button_style="success",
@@ -262,7 +265,7 @@ class StudentPage(widgets.VBox):
         self._setting = True
         try:
             for service, box in self.choices.items():
-                box.layout.display = None if service in in_scope else "none"
+                self._rows[service].layout.display = None if service in in_scope else "none"
                 if service in in_scope and service not in self._touched:
                     box.value = evaluation.loc[service, "recommendation"]
         finally:
