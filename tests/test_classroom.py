@@ -329,6 +329,29 @@ def test_teacher_summary_in_words(dataset, tmp_path):
     assert italian["students"][0]["net_benefit"].endswith(" EUR")
 
 
+def test_class_workbook_in_words(dataset, tmp_path):
+    import io
+
+    import pandas as pd
+
+    handins = tmp_path / "handins"
+    write_class_handin(handins, _handin(dataset, "Ada", justification="Prima consegna."))
+    write_class_handin(handins, _handin(dataset, "Ada", clauses=("nda",), justification="Il blog fuori."))
+    write_class_handin(handins, _handin(dataset, "Bruno", horizon_months=36))
+    sheets = pd.read_excel(io.BytesIO(classroom.class_workbook(tmp_path, dataset, "it")), sheet_name=None)
+    assert list(sheets) == ["classe", "per servizio", "da discutere", "tutte le consegne"]
+    table = sheets["classe"].set_index("Nome")
+    assert list(table.index) == ["Ada", "Bruno"], "one row per student"
+    assert table.loc["Ada", "Motivazione"] == "Il blog fuori.", "the latest hand-in"
+    assert table.loc["Ada", "Clausole scelte (oltre a quelle richieste dalla legge)"] == \
+        i18n.name(dataset, "clauses", "nda", "it")
+    assert table.loc["Ada", i18n.name(dataset, "services", "blog", "it")] == "Esternalizzare"
+    assert table.loc["Bruno", i18n.t("horizon_months", "it")] == 36
+    assert len(sheets["tutte le consegne"]) == 3, "earlier hand-ins are listed too"
+    empty = pd.read_excel(io.BytesIO(classroom.class_workbook(tmp_path / "none", dataset)), sheet_name=None)
+    assert list(empty) == ["class", "per service", "to discuss", "every hand-in"] and empty["class"].empty
+
+
 def test_teacher_summary_names_outliers_within_the_same_firm(dataset, tmp_path):
     for index in range(4):
         write_class_handin(tmp_path / "handins", _handin(dataset, f"S{index}", choices={"blog": "outsource"}))

@@ -109,6 +109,12 @@ TEXTS = {
         "reason_critical": "accepts critical risk",
         "skipped": "Files not read",
         "data_problem": "The data could not be loaded",
+        "justification": "Justification",
+        "reason": "Why",
+        "sheet_class": "class",
+        "sheet_services": "per service",
+        "sheet_outliers": "to discuss",
+        "sheet_files": "every hand-in",
     },
     "it": {
         "forbidden_title": "Questa pagina richiede il codice della classe",
@@ -155,6 +161,12 @@ TEXTS = {
         "reason_critical": "accetta un rischio critico",
         "skipped": "File non letti",
         "data_problem": "Impossibile caricare i dati",
+        "justification": "Motivazione",
+        "reason": "Perché",
+        "sheet_class": "classe",
+        "sheet_services": "per servizio",
+        "sheet_outliers": "da discutere",
+        "sheet_files": "tutte le consegne",
     },
 }
 
@@ -545,7 +557,8 @@ def build_server(*, host: str, port: int, students: int, class_dir: Path, class_
         async def get(self):
             import asyncio
 
-            data = await asyncio.get_running_loop().run_in_executor(None, class_workbook, class_dir, lang)
+            data = await asyncio.get_running_loop().run_in_executor(None, class_workbook, class_dir,
+                                                                    server.dataset(), lang)
             self.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             self.set_header("Content-Disposition", 'attachment; filename="class.xlsx"')
             self.set_header("Cache-Control", "no-store")
@@ -663,15 +676,66 @@ def announcement(info: dict, qr: str, *, students: int, cull_after: int, class_d
     return "\n".join(lines) + ("\n" + qr if qr else "")
 
 
-def class_workbook(class_dir, lang: str = "en") -> bytes:
-    """The class table as an xlsx file (the gradebook of toolkit.handin over the hand-ins)."""
-    from .handin import gradebook, write_gradebook
+def class_workbook(class_dir, dataset, lang: str = "en") -> bytes:
+    """The class table as an xlsx file, in words: one row per student (the latest hand-in: firm,
+    horizon, risk accepted, each service's choice, the optional clauses, net benefit, justification,
+    time), the counts per service, the students to discuss, and every hand-in file (earlier ones too)."""
+    import io
 
+    import pandas as pd
+
+    from . import i18n
+    from .handin import read_handin
+
+    words = TEXTS[lang]
     handins = Path(class_dir) / HANDINS
-    handins.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="smm-class-") as out:
-        write_gradebook(gradebook(handins), out, lang=lang)
-        return (Path(out) / "gradebook.xlsx").read_bytes()
+    every, latest = [], {}
+    for path in sorted(handins.glob("*.json")) if handins.is_dir() else []:
+        try:
+            content = read_handin(path)
+        except (OSError, ValueError):
+            continue
+        key = " ".join(content["name"].lower().split())
+        every.append({words["name"]: content["name"], words["time"]: _local_time(content.get("saved")),
+                      words["benefit"]: (content.get("decision") or {}).get("net_benefit"), "file": path.name})
+        if key not in latest or str(content.get("saved", "")) >= str(latest[key].get("saved", "")):
+            latest[key] = content
+    rows = []
+    for content in sorted(latest.values(), key=lambda c: c["name"].lower()):
+        scenario, decision = content.get("scenario") or {}, content.get("decision") or {}
+        profile = scenario.get("profile")
+        chosen = _choice_counts(content)
+        in_scope = scenario.get("services") or list(dataset.services.index)
+        row = {words["name"]: content["name"],
+               words["firm"]: i18n.name(dataset, "profiles", profile, lang) if profile in dataset.profiles.index
+               else profile,
+               i18n.t("horizon_months", lang): scenario.get("horizon_months"),
+               i18n.t("risk_appetite", lang): i18n.t(scenario["risk_appetite"], lang)
+               if scenario.get("risk_appetite") in i18n.STRINGS else scenario.get("risk_appetite")}
+        for service in dataset.services.index:
+            row[i18n.name(dataset, "services", service, lang)] = (
+                words[chosen.get(service, "keep_in_house")] if service in in_scope else "")
+        row[words["clauses"]] = ", ".join(i18n.name(dataset, "clauses", c, lang) if c in dataset.clauses.index
+                                          else c for c in decision.get("clauses", []))
+        row[words["benefit"]] = decision.get("net_benefit")
+        row[words["justification"]] = decision.get("justification", "")
+        row[words["time"]] = _local_time(content.get("saved"))
+        rows.append(row)
+    summary = class_summary(class_dir, dataset, lang)
+    per_service = pd.DataFrame(summary["services"]).rename(columns={
+        "name": words["service"], "outsource": words["outsource"],
+        "outsource_with_clauses": words["outsource_with_clauses"], "keep_in_house": words["keep_in_house"]})
+    outliers = pd.DataFrame(summary["outliers"]).rename(columns={
+        "name": words["name"], "reason": words["reason"], "net_benefit": words["benefit"]})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame(rows, columns=list(rows[0]) if rows else [words["name"]]).to_excel(
+            writer, sheet_name=words["sheet_class"], index=False)
+        per_service.to_excel(writer, sheet_name=words["sheet_services"], index=False)
+        outliers.to_excel(writer, sheet_name=words["sheet_outliers"], index=False)
+        pd.DataFrame(every, columns=[words["name"], words["time"], words["benefit"], "file"]).to_excel(
+            writer, sheet_name=words["sheet_files"], index=False)
+    return buffer.getvalue()
 
 
 def teacher_page(lang: str, student_url: str) -> str:
