@@ -35,8 +35,13 @@ def server():
         yield running
 
 
-def _watch(page, server, requests: list) -> None:
-    """Record every request that does not go to the served host (data: and blob: URLs stay in the page)."""
+def _watch(page, server, requests: list, failed: list | None = None) -> None:
+    """Record every request that does not go to the served host (data: and blob: URLs stay in the page),
+    and in failed every answer of 400 or more (a route the page needs that the server refuses)."""
+    if failed is not None:
+        page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
+                if response.status >= 400 else None)
+
     def seen(request):
         url = request.url
         if not (url.startswith(server.url) or url.startswith(server.url.replace("http", "ws", 1))
@@ -70,11 +75,11 @@ def _scroll_to_top(page) -> None:
 
 
 def test_two_students_hand_in_and_the_teacher_sees_both(browser, server):
-    outside: list = []
+    outside, failed = [], []
     with support.closing_page(browser) as first, support.closing_page(browser) as second, \
             support.closing_page(browser) as teacher:
         for page in (first, second, teacher):
-            _watch(page, server, outside)
+            _watch(page, server, outside, failed)
         teacher.goto(server.info["teacher_url"], wait_until="load")
         teacher.wait_for_function("() => document.querySelector('#handed b').textContent === '0'", timeout=20_000)
 
@@ -117,6 +122,7 @@ def test_two_students_hand_in_and_the_teacher_sees_both(browser, server):
             assert time.monotonic() < deadline, "the closed page's kernel is still running after 15 s"
             time.sleep(0.5)
     assert outside == [], f"requests that left the served host: {outside}"
+    assert failed == [], f"requests the server refused: {failed}"
 
 
 def test_without_the_code_403(browser, server):

@@ -61,7 +61,7 @@ HANDINS, JOINED = "handins", "joined"
 # What a student's page may request (everything else: 404 before any handler runs). "/" renders the
 # notebook in a new kernel; the rest are Voila's static files and the kernel's websocket.
 STUDENT_PREFIXES = ("/voila/static/", "/voila/templates/", "/voila/labextensions/", "/voila/api/themes/",
-                    "/voila/api/shutdown/", "/api/kernels/", "/static/")
+                    "/voila/api/shutdown/", "/api/kernels/")
 TEACHER_PATHS = ("/teacher", "/teacher/summary.json", "/teacher/class.xlsx", "/teacher/qr.png")
 
 TEXTS = {
@@ -249,7 +249,7 @@ class Gate:
             return None if path in TEACHER_PATHS else (404, "not_found")
         if not (_same(given, self.class_code) or _same(cookies.get(CLASS_COOKIE), self.class_code)):
             return 403, "forbidden"
-        if path == "/" or path == "/favicon.ico" or path.startswith(STUDENT_PREFIXES):
+        if path == "/" or path.startswith(STUDENT_PREFIXES):
             return None
         return 404, "not_found"
 
