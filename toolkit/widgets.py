@@ -595,7 +595,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
     recommendations = widgets.HTML()
     summary = widgets.HTML()
     best_button = widgets.Button(description=t("suggest_best_clauses", lang), icon="magic",
-                                 layout=widgets.Layout(width="auto"))
+                                 layout=widgets.Layout(width="auto", align_self="flex-start"))
 
     def update(current: Scenario):
         evaluation = evaluate(dataset, current)
