@@ -3,6 +3,8 @@
 * Unticking every service hides the charts and the table and says "Tick at least one service" beside
   the service boxes.
 * A Save with a bad file name says so next to the Save button (not under the table).
+* A number typed outside a control's range (or not a number) hides the results and says what to type
+  right under that box; the keyboard reaches the box, not the slider's handle.
 
 Screenshots: test-artifacts/screenshots/student-*.png. Helpers: tests/browser_support.py.
 """
@@ -62,6 +64,32 @@ def test_untick_every_service_hides_the_results_and_says_why_beside_the_boxes(pa
     page.locator(".widget-checkbox", has_text="Blog management").locator("input[type=checkbox]").first.check()
     message.wait_for(state="detached", timeout=30_000)
     explorer.chart.wait_for(state="visible")
+
+
+def test_a_bad_typed_value_hides_the_results_and_says_what_to_type_under_the_box(page, app):
+    explorer = support.open_app(page, app)
+    row = page.locator(".smm-number", has=page.locator(".widget-label", has_text="Activity volume"))
+    box = row.locator("input[type=text]")
+    box.fill("9")
+    box.press("Enter")
+    message = row.locator("[role=alert]", has_text="Type a number from 0.25 to 4.00")
+    message.wait_for(state="visible", timeout=30_000)
+    assert _gap(message.bounding_box(), box.bounding_box()) < 40, "the message is right under the box"
+    page.wait_for_function("() => [...document.querySelectorAll('img.widget-image')]"
+                           ".every(img => getComputedStyle(img).visibility === 'hidden')", timeout=30_000)
+    assert not explorer.recommendations.is_visible() and not page.locator("table.smm-table").first.is_visible()
+    print(f"\nscreenshot: {support.screenshot(page, 'student-bad-number-after')}")
+    # the keyboard: Tab from the box goes to the next box, never to a slider handle (no accessible name)
+    box.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.className + ' ' + document.activeElement.tagName")
+    assert "noUi" not in focused and "INPUT" in focused, focused
+    box.fill("2,5")  # a comma works as well as a point
+    box.press("Enter")
+    message.wait_for(state="detached", timeout=30_000)
+    explorer.chart.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('img.widget-image').getAttribute('alt').length > 40")
+    assert box.input_value() == "2.50"
 
 
 def test_save_error_shows_next_to_the_button(page, app):
