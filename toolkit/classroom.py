@@ -278,7 +278,8 @@ def write_server_json(class_dir: Path, info: dict) -> Path:
     path = class_dir / "server.json"
     handle, temporary = tempfile.mkstemp(prefix=".server-", suffix=".tmp", dir=class_dir)
     try:
-        os.fchmod(handle, 0o600)
+        if hasattr(os, "fchmod"):  # POSIX (Windows keeps the folder's permissions)
+            os.fchmod(handle, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(info, stream, indent=1)
         os.replace(temporary, path)
