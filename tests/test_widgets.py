@@ -472,3 +472,20 @@ def test_every_chart_has_alt_text_in_the_dashboards_language(lang, data):
     area = i18n.name(data, "legal_areas", "privacy", lang)
     assert f"{area} 3 × 2 = 6" in scorer.figure.alt
     assert ("Risk matrix" if lang == "en" else "Matrice del rischio") in scorer.figure.alt
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_risk_scorer_notes_an_area_scored_on_one_side_only(lang, data):
+    scorer = widgets.risk_scorer("blog", data, lang=lang)
+    note = scorer.half_scored["privacy"]
+    assert note.value == "" and note.layout.display == "none"
+    scorer.controls["privacy_likelihood"].value = 4  # the impact left at 0: the score is 0, probably a slip
+    assert html.escape(t("half_scored_impact", lang)) in note.value and note.layout.display is None
+    assert not hidden(scorer)  # the chart is still right (no point for that area)
+    assert all(other.value == "" for area, other in scorer.half_scored.items() if area != "privacy")
+    with scorer.hold():
+        scorer.controls["privacy_likelihood"].value = 0
+        scorer.controls["privacy_impact"].value = 2
+    assert html.escape(t("half_scored_likelihood", lang)) in note.value
+    scorer.controls["privacy_likelihood"].value = 3
+    assert note.value == "" and note.layout.display == "none"

@@ -128,6 +128,14 @@ STRINGS: dict[str, dict[str, str]] = {
                             "it": "Questi dati non si possono valutare: {problem}"},
     "fix_services": {"en": "Tick at least one service to see the decision.",
                      "it": "Spunta almeno un servizio per vedere la decisione."},
+    "half_scored_impact": {"en": "Set the impact too, or both to 0 if the supplier brings no risk here: with "
+                                 "one of the two at 0 the score is 0.",
+                           "it": "Imposta anche l'impatto, oppure entrambi a 0 se qui il fornitore non porta "
+                                 "rischi: con uno dei due a 0 il punteggio è 0."},
+    "half_scored_likelihood": {"en": "Set the likelihood too, or both to 0 if the supplier brings no risk here: "
+                                     "with one of the two at 0 the score is 0.",
+                               "it": "Imposta anche la probabilità, oppure entrambi a 0 se qui il fornitore non "
+                                     "porta rischi: con uno dei due a 0 il punteggio è 0."},
     "entry_range": {"en": "Type a number from {low} to {high} to see the results.",
                     "it": "Scrivi un numero da {low} a {high} per vedere i risultati."},
     "entry_range_whole": {"en": "Type a whole number from {low} to {high} to see the results.",

@@ -839,13 +839,15 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
     areas = list(dataset.legal_areas.index)
     controls = {}
     rows = []
+    half_scored = {}  # area -> a note beside it when only one of its two scores is set (its score is then 0)
     for area in areas:
         like = _slider(widgets.IntSlider, t("likelihood", lang), 0, 0, 5, 1, lang=lang)
         impact = _slider(widgets.IntSlider, t("impact", lang), 0, 0, 5, 1, lang=lang)
         controls[f"{area}_likelihood"], controls[f"{area}_impact"] = like, impact
+        half_scored[area] = widgets.HTML(layout=widgets.Layout(display="none", max_width="34em"))
         rows.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(i18n.name(dataset, 'legal_areas', area, lang))}</b>"
                                                f"<br><i>{html.escape(dataset.legal_areas.loc[area, f'question_{lang}'])}"
-                                               f"</i>"), like.row, impact.row]))
+                                               f"</i>"), like.row, impact.row, half_scored[area]]))
     compare = widgets.Button(description=t("compare", lang), layout=widgets.Layout(width="auto"))
     feedback = widgets.HTML()
     figure = _figure(8.4, 5.4)  # the level names under the ticks and the area names in the legend need the width
@@ -865,6 +867,13 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
     def update(_scenario):
         scores = student_scores()
         exposed = scores[(scores.likelihood > 0) & (scores.impact > 0)]
+        for area, note in half_scored.items():  # a likely slip, said beside the area (the chart stays right)
+            missing = ("impact" if scores.loc[area, "likelihood"] else "likelihood") if (
+                (scores.loc[area, "likelihood"] > 0) != (scores.loc[area, "impact"] > 0)) else None
+            note.value = "" if missing is None else (
+                '<div role="status" style="border-left:4px solid #0072B2;padding:2px 8px;background:#eef6fb">'
+                f'{html.escape(t(f"half_scored_{missing}", lang))}</div>')
+            note.layout.display = "none" if missing is None else None
         points = exposed.assign(inherent_score=exposed.score, residual_score=exposed.score,
                                 residual_likelihood=exposed.likelihood, residual_impact=exposed.impact)
         points.index = _service_index(service, points.index)
@@ -896,7 +905,7 @@ def risk_scorer(service: str, dataset=None, lang: str = "en") -> Dashboard:
                          f"<p>{html.escape(t('not_exposed_hint', lang))}</p>"), grid, image, compare, feedback]
     dashboard = Dashboard(dataset, lang, controls, body, update, Scenario())
     dashboard.figure, dashboard.feedback, dashboard.student_scores = image, feedback, student_scores
-    dashboard.compare_button, dashboard.outputs = compare, [image, feedback]
+    dashboard.compare_button, dashboard.outputs, dashboard.half_scored = compare, [image, feedback], half_scored
     dashboard.refresh()
     return dashboard
 
