@@ -555,6 +555,19 @@ def test_student_page_without_a_class_folder_says_so(dataset):
     assert page.hand_in() is None and "not served by `make classroom`" in page.status.value
 
 
+def test_student_page_hand_in_with_inputs_that_cannot_be_evaluated_says_so_in_words(dataset, tmp_path):
+    from toolkit.classroom_app import StudentPage
+
+    page = StudentPage(dataset, "en", tmp_path)
+    page.name.value = "Ada"
+    page.join()
+    for box in page.explorer.controls["services"].values():
+        box.value = False
+    assert page.hand_in() is None
+    assert "fix what its message says" in page.status.value and "Scenario field" not in page.status.value
+    assert not (tmp_path / "handins").exists() or not list((tmp_path / "handins").iterdir())
+
+
 @pytest.mark.parametrize("flags, message", [
     (["--students", "0"], "--students 0: expected 1 or more"),
     (["--cull-after", "10"], "--cull-after 10: expected 60 seconds or more"),

@@ -54,6 +54,7 @@ TEXTS = {
         "handin": "Hand in",
         "handed_in": "Handed in at {time}: {services}. You may change your mind and hand in again: the last one counts.",
         "handin_error": "Not handed in: {problem}",
+        "fix_inputs": "the explorer's inputs cannot be evaluated: fix what its message says, then hand in.",
         "no_class": "Hand-in is not available: this page is not served by `make classroom` (no class folder).",
         "none": "no service outsourced",
         "outsource": "Outsource",
@@ -82,6 +83,8 @@ TEXTS = {
         "handin": "Consegna",
         "handed_in": "Consegnato alle {time}: {services}. Puoi cambiare idea e consegnare di nuovo: vale l'ultima.",
         "handin_error": "Non consegnato: {problem}",
+        "fix_inputs": "gli input dell'esploratore non si possono valutare: correggi ciò che dice il suo messaggio, "
+                      "poi consegna.",
         "no_class": "La consegna non è disponibile: questa pagina non è servita da `make classroom` "
                     "(manca la cartella della classe).",
         "none": "nessun servizio esternalizzato",
@@ -308,7 +311,10 @@ class StudentPage(widgets.VBox):
         try:
             if not self.student:
                 raise ValueError(text("name_needed", self.lang))
-            scenario = self.explorer.scenario()
+            try:
+                scenario = self.explorer.scenario()
+            except ValueError:  # the explorer already says what to fix, beside its cause
+                raise ValueError(text("fix_inputs", self.lang)) from None
             evaluation = self.explorer.evaluation
             choices = {service: box.value for service, box in self.choices.items() if service in evaluation.index}
             content = classroom_handin(self.dataset, scenario, name=self.student, choices=choices,
