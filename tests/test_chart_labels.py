@@ -56,11 +56,28 @@ def problems(figure) -> list[str]:
             found.append(f"outside the figure: {name!r}")
         if text.get_fontsize() < MIN_FONT_PT:
             found.append(f"smaller than {MIN_FONT_PT} pt: {name!r} ({text.get_fontsize():.1f} pt)")
+    for ax in figure.axes:  # a legend must not hide the bars or points it explains
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        frame = legend.get_window_extent(renderer := figure.canvas.get_renderer())
+        covered = [patch for patch in ax.patches if patch.get_visible() and patch.get_width() != 0
+                   and _overlap(frame, patch.get_window_extent(renderer))]
+        points = [point for collection in ax.collections if collection.get_visible() and collection.get_offsets().size
+                  for point in ax.transData.transform(collection.get_offsets())
+                  if frame.x0 < point[0] < frame.x1 and frame.y0 < point[1] < frame.y1]
+        if covered or points:
+            found.append(f"legend covers {len(covered)} bar(s) and {len(points)} point(s) of {ax.get_title()[:40]!r}")
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
         common = box_a.intersection(box_a, box_b)
         if common is not None and common.width > 0.5 and common.height > 0.5:
             found.append(f"overlap: {a.get_text()[:40]!r} / {b.get_text()[:40]!r}")
     return found
+
+
+def _overlap(a, b) -> bool:
+    common = a.intersection(a, b)
+    return common is not None and common.width > 0.5 and common.height > 0.5
 
 
 def _charts(scenario, lang):

@@ -259,7 +259,15 @@ def net_benefit_bars(evaluation, ax=None, lang="en", dataset=None):
     ax.axvline(0, color=EDGE, linewidth=0.8)
     _services_axis(ax, _labels(table.index, "services", dataset, lang))
     _eur_ticks(ax.xaxis, lang, bins=4)
-    _rec_legend(ax, table["recommendation"], lang, patches=True, loc="best")
+    # The legend gets a band of its own above the first bar, so that it never hides a bar or its value
+    # (in a corner it did, with long Italian labels): the band's height in rows is the legend's height
+    # (about 0.19 in per entry, plus its padding) over the height of one row.
+    entries = table["recommendation"].nunique()
+    axis_inches = max(ax.get_position().height * ax.figure.get_figheight(), 1.0)
+    legend_share = min((0.19 * entries + 0.14) / axis_inches, 0.5)
+    ax.set_ylim(len(table) - 0.5, -0.5 - len(table) * legend_share / (1 - legend_share))
+    _rec_legend(ax, table["recommendation"], lang, patches=True, loc="upper center", ncols=entries,
+                borderaxespad=0.2)
     return _finish(ax, t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang), t("service", lang))
 
 
