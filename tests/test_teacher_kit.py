@@ -16,7 +16,11 @@ NOTEBOOKS = ["00_start_here", "01_costs", "02_legal_risks", "03_tradeoff_explore
 def test_make_teacher_kit_from_a_clean_clone(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    venv = Path(sys.executable).resolve().parent.parent  # the project's .venv, already set up
+    # The project's .venv, already set up. sys.prefix, not the resolved interpreter: .venv/bin/python is a
+    # link to the base Python, and `make VENV=<base Python's prefix>` would pip-install this temporary
+    # clone into the system's Python (it did: an editable install pointing at a deleted folder).
+    venv = Path(sys.prefix)
+    assert sys.prefix != sys.base_prefix, "run the tests from the project's virtual environment (make test)"
     result = subprocess.run(["make", "teacher-kit", f"VENV={venv}"], cwd=clone, capture_output=True, text=True,
                             timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
