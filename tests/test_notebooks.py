@@ -1,6 +1,7 @@
 """Every teaching notebook, English (notebooks/) and Italian (notebooks/it/), runs top to bottom in a
 fresh kernel, is committed clean, is what `make notebooks` builds from notebooks/src/, and is the one
 notebooks/manifest.yml lists (title, time, questions)."""
+import html
 import importlib.util
 import json
 import re
@@ -172,12 +173,47 @@ def test_citations_helper():
     assert citations("LdA artt. 107 e 110; l'art. 28(3) GDPR; CGUE C-210/16") == {"107", "110", "28(3)", "C-210/16"}
 
 
+# Every chart a notebook shows (plots.describe_charts in the set-up cell) comes with an <img> whose alt text
+# is in the notebook's language: its first word says "chart".
+CHART_WORD = {"en": "Chart", "it": "Grafico"}
+
+
+def charts_without_alt_text(notebook, lang: str) -> list[str]:
+    """What is wrong with each picture output (image/png) of an executed notebook: no text/html beside
+    it, no <img> with a non-empty alt, or an alt not in ``lang``."""
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            found = re.search(r'<img\b[^>]*\balt="([^"]*)"', data.get("text/html", ""))
+            alt = html.unescape(found.group(1)).strip() if found else ""
+            other = CHART_WORD["it" if lang == "en" else "en"]
+            if not alt.startswith(CHART_WORD[lang]) or other in alt:
+                problems.append(f"cell {index}: {alt or 'no alt text'!r}")
+    return problems
+
+
+def test_charts_without_alt_text_finds_a_bare_picture():
+    """The check above can fail: a bare PNG, an empty alt, an English alt in an Italian notebook."""
+    png = {"image/png": "iVBORw0KGgo="}
+    outputs = [nbformat.v4.new_output("display_data", data=png),
+               nbformat.v4.new_output("display_data", data={**png, "text/html": '<img alt="" src="x">'}),
+               nbformat.v4.new_output("display_data", data={**png, "text/html": '<img alt="Chart: Costs." src="x">'}),
+               nbformat.v4.new_output("display_data", data={**png, "text/html": '<img alt="Grafico: Costi." src="x">'})]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=outputs)])
+    assert len(charts_without_alt_text(notebook, "it")) == 3
+    assert len(charts_without_alt_text(notebook, "en")) == 3
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=label)
 def test_notebook_runs_clean(path, tmp_path):
     # Run a copy in a temporary folder so that exports do not land in the repository.
     lang = lang_of(path)
-    _notebook, checks = run_notebook(path, tmp_path)
+    notebook, checks = run_notebook(path, tmp_path)
+    assert not charts_without_alt_text(notebook, lang), f"{path.name}: a chart without alt text in {lang}"
     # Every graded question answers (unanswered: a hint, never an exception), and none is answered yet.
     assert len(checks) == len(MANIFEST.entry(path.stem).questions)
     assert not any("✔" in html for html in checks), f"{path.name}: a student notebook holds a right answer"

@@ -617,3 +617,44 @@ def test_break_even_curves_axis_follows_the_swept_field(bundle):
     curve = toolkit.sweep(bundle.data, SCENARIO, "horizon_months", [6, 24], column="net_benefit")
     ax = plots.break_even_curves(curve, ax=fresh_axes(), column="net_benefit")
     assert ax.get_ylabel() == t("plot_net_benefit_axis", "en")
+
+
+# --- alt text: what a notebook's chart says to a screen reader -----------------------------
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "Chart: Net benefit by service. Across: Net benefit over the horizon (EUR). Down: Service. "
+           "Legend: Outsource with clauses, Keep in house."),
+    ("it", "Grafico: Beneficio netto per servizio. In orizzontale: Beneficio netto sull'orizzonte (EUR). "
+           "In verticale: Servizio. Legenda: Esternalizzare con clausole, Tenere in azienda."),
+])
+def test_alt_text_tells_the_chart_from_its_own_words(lang, expected, bundle):
+    figure = plots.standalone_figure(plots.net_benefit_bars, bundle.evaluation, lang=lang, dataset=bundle.data)
+    assert set(bundle.evaluation.recommendation) == {"outsource_with_clauses", "keep_in_house"}
+    assert plots.alt_text(figure, lang) == expected
+
+
+def test_alt_text_of_a_heat_map_names_its_colour_scale_and_joins_wrapped_labels(bundle):
+    figure = plots.standalone_figure(plots.risk_heatmap, bundle.breakdown, lang="it", dataset=bundle.data)
+    alt = plots.alt_text(figure, "it")
+    assert alt.startswith(f"Grafico: {t('plot_heatmap_title_residual', 'it')}.")
+    assert f"Scala di colori: {t('plot_score_colorbar', 'it')}." in alt and "\n" not in alt
+    with pytest.raises(ValueError, match="lang"):
+        plots.alt_text(figure, "fr")
+
+
+def test_chart_html_escapes_the_alt_text():
+    figure = Figure()
+    figure.add_subplot().set_title('<script>"Q&A"</script>')
+    alt = plots.alt_text(figure, "en")
+    assert alt == 'Chart: <script>"Q&A"</script>.'
+    tag = plots._img("iVBORw0KGgo=", alt, {"width": 400, "height": 300})
+    assert tag == ('<img alt="Chart: &lt;script&gt;&quot;Q&amp;A&quot;&lt;/script&gt;." width="400" height="300" '
+                   'src="data:image/png;base64,iVBORw0KGgo=">')
+    assert plots.alt_text(Figure(), "it") == "Grafico."
+
+
+def test_describe_charts_outside_ipython_does_nothing_and_checks_lang():
+    assert plots.describe_charts("it") is None
+    with pytest.raises(ValueError, match="lang"):
+        plots.describe_charts("fr")

@@ -163,6 +163,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "alt_matrix": {"en": "Risk matrix of {service} with your scores (likelihood × impact): {scores}.",
                    "it": "Matrice del rischio di {service} con i tuoi punteggi (probabilità × impatto): {scores}."},
     "alt_score": {"en": "{area} {likelihood} × {impact} = {score}", "it": "{area} {likelihood} × {impact} = {score}"},
+    # a chart a notebook shows (plots.alt_text), told from its own words
+    "alt_chart": {"en": "Chart: {title}.", "it": "Grafico: {title}."},
+    "alt_chart_untitled": {"en": "Chart.", "it": "Grafico."},
+    "alt_across": {"en": "Across: {label}.", "it": "In orizzontale: {label}."},
+    "alt_down": {"en": "Down: {label}.", "it": "In verticale: {label}."},
+    "alt_legend": {"en": "Legend: {entries}.", "it": "Legenda: {entries}."},
+    "alt_colour_scale": {"en": "Colour scale: {label}.", "it": "Scala di colori: {label}."},
     "profile": {"en": "Company profile", "it": "Profilo aziendale"},
     "volume": {"en": "Activity volume (x)", "it": "Volume di attività (x)"},
     "horizon_months": {"en": "Horizon (months)", "it": "Orizzonte (mesi)"},

@@ -26,8 +26,11 @@ a hatch, a text or a legend entry.
 """
 from __future__ import annotations
 
+import functools
+import html
 import itertools
 import math
+import re
 import textwrap
 
 import matplotlib
@@ -44,7 +47,7 @@ from .scenario import RISK_BANDS
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
            "inhouse_vs_outsourced", "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
-           "decision_histogram", "standalone_figure", "OKABE_ITO", "HEATMAP_CMAP"]
+           "decision_histogram", "standalone_figure", "alt_text", "describe_charts", "OKABE_ITO", "HEATMAP_CMAP"]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -731,3 +734,105 @@ def decision_histogram(simulation, ax=None, lang="en"):
     _legend(ax, loc="upper right")
     title = t("plot_decision_title", lang, draws=number(simulation.draws, lang))
     return _finish(ax, title, t("plot_net_benefit_axis", lang), t("plot_share_axis", lang))
+
+
+# --- text alternatives: every chart a notebook shows says what it is -----------------------
+
+
+def _words(text) -> str:
+    """A label as one line (the charts wrap long labels)."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def _legend_entries(legend) -> list[str]:
+    if legend is None:
+        return []
+    words = [_words(legend.get_title().get_text())] + [_words(text.get_text()) for text in legend.get_texts()]
+    return [word for word in words if word]
+
+
+def alt_text(figure, lang="en") -> str:
+    """A text alternative for ``figure`` in ``lang``, told from the figure's own words.
+
+    For each Axes: its title, what runs across and down (the axis labels) and what its legend
+    says; a colour bar gives its label. E.g. "Chart: Net benefit by service. Across: Net
+    benefit over the horizon (EUR). Down: Service. Legend: Outsource with clauses, Keep in house."
+    """
+    check_lang(lang)
+    parts = []
+    title = _words(figure.get_suptitle())
+    if title:
+        parts.append(t("alt_chart", lang, title=title))
+    for ax in figure.axes:
+        if ax.get_label() == "<colorbar>":
+            label = _words(ax.get_ylabel() or ax.get_xlabel())
+            if label:
+                parts.append(t("alt_colour_scale", lang, label=label))
+            continue
+        title = " ".join(word for word in (_words(ax.get_title(loc=loc)) for loc in ("left", "center", "right"))
+                         if word)
+        parts.append(t("alt_chart", lang, title=title) if title else t("alt_chart_untitled", lang))
+        for key, label in (("alt_across", ax.get_xlabel()), ("alt_down", ax.get_ylabel())):
+            if _words(label):
+                parts.append(t(key, lang, label=_words(label)))
+        entries = _legend_entries(ax.get_legend())
+        if entries:
+            parts.append(t("alt_legend", lang, entries=", ".join(entries)))
+    entries = [entry for legend in figure.legends for entry in _legend_entries(legend)]
+    if entries:
+        parts.append(t("alt_legend", lang, entries=", ".join(entries)))
+    return " ".join(parts) or t("alt_chart_untitled", lang)
+
+
+def _img(png_base64: str, alt: str, size: dict) -> str:
+    """An ``<img>`` of a PNG (base64, as IPython's formatter gives it) with ``alt``; ``size``: the
+    width and height the inline backend asks for (retina PNGs), else the PNG shows at its own size."""
+    dimensions = "".join(f' {side}="{int(size[side])}"' for side in ("width", "height") if side in size)
+    return f'<img alt="{html.escape(alt)}"{dimensions} src="data:image/png;base64,{png_base64}">'
+
+
+def _display_with_alt(figure, shell, lang):
+    """Show ``figure`` as IPython would (same PNG, same size) plus a ``text/html`` ``<img>`` with alt text."""
+    from IPython.display import publish_display_data
+
+    formatter = shell.display_formatter
+    hook = formatter.ipython_display_formatter
+    enabled, hook.enabled = hook.enabled, False  # format the figure as usual, without coming back here
+    try:
+        bundle, metadata = formatter.format(figure)
+    finally:
+        hook.enabled = enabled
+    png = bundle.get("image/png")
+    if png and "text/html" not in bundle:
+        if isinstance(png, bytes):
+            import base64
+
+            png = base64.b64encode(png).decode("ascii")
+        bundle["text/html"] = _img(png, alt_text(figure, lang), metadata.get("image/png", {}))
+    publish_display_data(bundle, metadata)
+
+
+def describe_charts(lang="en") -> None:
+    """From now on, every Matplotlib figure this notebook shows carries alt text in ``lang``.
+
+    Called by each notebook's set-up cell. The inline backend shows a chart as a bare PNG, which
+    JupyterLab draws as an ``<img>`` without alt text: a screen reader cannot say what it is.
+    A figure shown after a cell (pyplot) or by ``display(figure)`` then also gets a ``text/html``
+    ``<img>`` of the same PNG with :func:`alt_text` as its ``alt``; JupyterLab, nbconvert and Voila
+    show the HTML, other front-ends keep the PNG. The picture is the one the inline backend makes
+    (its formats, size and resolution settings apply). Outside IPython it does nothing.
+    """
+    check_lang(lang)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    # IPython's hook for objects that display themselves: the inline backend's format choices
+    # (select_figure_formats) reset the per-format formatters but leave this one in place.
+    shell.display_formatter.ipython_display_formatter.for_type(
+        Figure, functools.partial(_display_with_alt, shell=shell, lang=lang))
