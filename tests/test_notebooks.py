@@ -254,3 +254,28 @@ def test_relative_links_resolve(path):
             for target in re.findall(r"\]\(([^)#\s]+)\)", cell.source):
                 if "://" not in target:
                     assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
+
+
+@pytest.mark.browser
+def test_italian_charts_have_alt_text_in_jupyterlab():
+    """In a real JupyterLab, Run All on the Italian notebook 02: every chart is an <img> with alt text in
+    Italian (the HTML output is the one Lab renders, not the bare PNG). About 12 s."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import browser_support as support
+
+    support.require(support.browser_missing_reason(), "browser tests")
+    with support.jupyter_lab() as lab, support.chromium() as browser, support.closing_page(browser) as page:
+        try:
+            support.open_in_lab(page, lab, "it/02_legal_risks.ipynb")
+            support.run_all_in_lab(page)
+            assert not support.page_problems(page), support.page_problems(page)
+            # The charts plots draws (the dashboards' own, img.smm-chart, are checked by test_accessibility).
+            pictures = page.locator(".jp-NotebookPanel .jp-OutputArea-output img:not(.smm-chart)")
+            charts = [(img.evaluate("e => e.closest('.jp-OutputArea-output').dataset.mimeType"),
+                       img.get_attribute("alt") or "") for img in pictures.all()]
+            pictures.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            support.screenshot(page, "lab-it-02-charts")
+        finally:
+            support.shut_down_lab_kernels(lab)
+    assert len(charts) == 2 and {mime_type for mime_type, _alt in charts} == {"text/html"}, charts
+    assert all(alt.startswith("Grafico: ") and "In verticale: " in alt for _mime_type, alt in charts), charts
