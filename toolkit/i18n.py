@@ -756,6 +756,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_gross_salary_eur": {"en": "Gross salary (EUR/year)", "it": "Retribuzione lorda (EUR/anno)"},
     "col_oncost_multiplier": {"en": "On-cost multiplier", "it": "Moltiplicatore degli oneri"},
     "col_productive_hours_year": {"en": "Productive hours a year", "it": "Ore produttive all'anno"},
+    "col_turnover_eur": {"en": "Turnover (EUR/year)", "it": "Fatturato (EUR/anno)"},
+    "col_activity_volume": {"en": "Activity volume (x reference)", "it": "Volume di attività (x riferimento)"},
     "always": {"en": "always", "it": "sempre"},
     "usually": {"en": "for the usual scope", "it": "per l'ambito abituale"},
 }
