@@ -10,6 +10,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache(tmp_path_factory):
+    """The dashboards' chart cache (toolkit/widgets.py) in a folder of this run, not the user's ~/.cache;
+    set in the environment, so that the kernels and servers the tests start use it too."""
+    import os
+
+    os.environ["TOOLKIT_CHART_CACHE"] = str(tmp_path_factory.mktemp("chart-cache"))
+    return os.environ["TOOLKIT_CHART_CACHE"]
+
+
 @pytest.fixture(scope="session")
 def dataset():
     """The bundled data package, loaded once. Read it, never modify it."""

@@ -489,3 +489,51 @@ def test_risk_scorer_notes_an_area_scored_on_one_side_only(lang, data):
     assert html.escape(t("half_scored_likelihood", lang)) in note.value
     scorer.controls["privacy_likelihood"].value = 3
     assert note.value == "" and note.layout.display == "none"
+
+
+# --- the chart cache: the dashboard's first picture, kept on disk for the next student's kernel ----------
+
+
+def _first_picture(dataset, lang="en", scenario=None):
+    dashboard = widgets.explorer(dataset, lang=lang, scenario=scenario)
+    return dashboard.figure.value, dashboard.risk_figure.value
+
+
+def test_chart_cache_gives_the_same_picture_as_drawing_it(dataset, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", "off")
+    drawn = _first_picture(dataset)
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", str(tmp_path))
+    assert _first_picture(dataset) == drawn  # written to the cache
+    assert len(list(tmp_path.glob("*.svg"))) == 2 and not list(tmp_path.glob("*.tmp"))
+    assert _first_picture(dataset) == drawn  # read from it
+
+
+def test_chart_cache_key_follows_language_scenario_and_data(dataset, tmp_path, monkeypatch):
+    from toolkit import Scenario, load_dataset
+
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", str(tmp_path))
+    _first_picture(dataset)
+    _first_picture(dataset, lang="it")
+    _first_picture(dataset, scenario=Scenario(horizon_months=12))
+    assert len(list(tmp_path.glob("*.svg"))) == 6
+    import pandas as pd
+
+    changed_folder = toolkit.copy_data(tmp_path / "data")
+    costs = pd.read_csv(changed_folder / "costs.csv", dtype=str, keep_default_na=False)
+    costs.loc[0, "outsourced_fee_eur_month"] = str(float(costs.loc[0, "outsourced_fee_eur_month"]) + 500)
+    costs.to_csv(changed_folder / "costs.csv", index=False)
+    changed = load_dataset(changed_folder)
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", "off")
+    expected = _first_picture(changed)
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", str(tmp_path))
+    assert _first_picture(changed) == expected  # another fee: another picture, not the bundled data's
+    assert len(list(tmp_path.glob("*.svg"))) == 8
+
+
+def test_a_broken_cache_file_is_drawn_again(dataset, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CHART_CACHE", str(tmp_path))
+    drawn = _first_picture(dataset)
+    for kept in tmp_path.glob("*.svg"):
+        kept.write_bytes(kept.read_bytes()[:100])  # a half-written or damaged file
+    assert _first_picture(dataset) == drawn
+    assert all(kept.read_bytes().rstrip().endswith(b"</svg>") for kept in tmp_path.glob("*.svg"))

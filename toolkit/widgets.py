@@ -32,16 +32,24 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
+import functools
+import hashlib
 import html
 import io
+import json
 import math
+import os
 import re
+import tempfile
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
 import ipywidgets as widgets
 import matplotlib
+import pandas as pd
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -393,7 +401,61 @@ def _chart(figure: Figure) -> widgets.HTML:
     return chart
 
 
-def _show(chart: widgets.HTML, figure: Figure, alt: str) -> None:
+# The first picture of a dashboard, kept on disk. Every student of a class opens the same dashboard, so
+# its first charts are the same bytes in every kernel, and making them (matplotlib laying out some 250
+# texts) is most of what opening the page costs beyond importing pandas and matplotlib (0.1-0.2 s of
+# about 0.3 s: benchmarks/cold_open.py). The key is everything the picture depends on: the toolkit's
+# source, matplotlib's version and font, the data's tables, the language, the chart and the scenario;
+# a file that is not a whole SVG is ignored. TOOLKIT_CHART_CACHE: a folder, or "off".
+def _cache_folder() -> Path | None:
+    setting = os.environ.get("TOOLKIT_CHART_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    if setting:
+        return Path(setting)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "smm-toolkit" / "charts"
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    digest = hashlib.sha256(matplotlib.__version__.encode())
+    digest.update(str(font_manager.findfont(font_manager.FontProperties())).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.digest()
+
+
+def _chart_key(dataset, lang: str, chart: str, scenario: Scenario) -> str:
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(json.dumps([lang, chart, scenario.to_dict()], sort_keys=True, default=str).encode())
+    for field in dataclasses.fields(dataset):
+        frame = getattr(dataset, field.name)
+        if isinstance(frame, pd.DataFrame):
+            digest.update(f"{field.name}{list(frame.columns)}{list(frame.dtypes.astype(str))}".encode())
+            digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _cached_svg(figure: Figure, key: str | None) -> bytes:
+    """``_svg(figure)``, read from the cache under ``key`` when it is there (and written there when not)."""
+    folder = _cache_folder() if key else None
+    if folder is None:
+        return _svg(figure)
+    path = folder / f"{key}.svg"
+    with contextlib.suppress(OSError):
+        kept = path.read_bytes()
+        if kept.startswith(b"<?xml") and kept.rstrip().endswith(b"</svg>"):
+            return kept
+    svg = _svg(figure)
+    with contextlib.suppress(OSError):  # a cache is only a saving: a read-only home changes nothing
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as temporary:
+            temporary.write(svg)
+        os.replace(temporary.name, path)  # whole or not at all, for kernels reading at the same time
+    return svg
+
+
+def _show(chart: widgets.HTML, figure: Figure, alt: str, key: str | None = None) -> None:
     """Put ``figure`` in ``chart`` as an SVG ``<img>`` with ``alt`` as its text alternative.
 
     An ``<img>`` in an HTML widget rather than ipywidgets' Image, whose view has no alt text (and
@@ -401,7 +463,7 @@ def _show(chart: widgets.HTML, figure: Figure, alt: str) -> None:
     width and height attributes, so the browser keeps the area's size while the next one loads
     and the page never jumps; max-width lets it shrink (keeping its aspect) in a narrow notebook.
     """
-    svg = _svg(figure)
+    svg = _cached_svg(figure, key)
     width, height = figure.get_size_inches() * _FIGURE_DPI
     chart.svg, chart.alt = svg, alt
     chart.value = (f'<img class="widget-image smm-chart" alt="{html.escape(alt)}" width="{width:.0f}" '
@@ -608,7 +670,8 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
         _show(image, figure, t("alt_explorer", lang, appetite=t(current.risk_appetite, lang),
                                months=current.horizon_months, outsource=_names(dataset, by["outsource"], lang),
                                clauses=_names(dataset, by["outsource_with_clauses"], lang),
-                               keep=_names(dataset, by["keep_in_house"], lang)))
+                               keep=_names(dataset, by["keep_in_house"], lang)),
+              key=None if image.svg else _chart_key(dataset, lang, "explorer", current))  # the first picture
         shown = (tuple(evaluation.index), tuple(evaluation.inhouse_risk), tuple(evaluation.residual_risk),
                  current.risk_appetite)
         if sides_drawn.get("shown") != shown:
@@ -621,7 +684,8 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
                 "alt_sides", lang, appetite=t(current.risk_appetite, lang),
                 lower=_names(dataset, evaluation.index[lower], lang),
                 higher=_names(dataset, evaluation.index[higher], lang),
-                same=_names(dataset, evaluation.index[~lower & ~higher], lang)))
+                same=_names(dataset, evaluation.index[~lower & ~higher], lang)),
+                key=None if sides_image.svg else _chart_key(dataset, lang, "explorer_sides", current))
             sides_drawn["shown"] = shown
         table.value = _table_html(evaluation, dataset, lang, EXPLORER_COLUMNS)
         recommendations.value = _recommendations_html(evaluation, dataset, lang)
