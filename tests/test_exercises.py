@@ -137,6 +137,33 @@ def test_feedback_in_italian_and_html(dataset):
     assert bool(check("risks_q1", 25, dataset=dataset)) is True
 
 
+@pytest.mark.parametrize("lang, word", [("en", "Question"), ("it", "Domanda")])
+def test_feedback_names_the_question_in_words_not_its_id(dataset, lang, word):
+    """The student reads "Question 2" (numbered as in the notebook), never "costs_q2"; the id stays in the API."""
+    for feedback in (check("costs_q2", 1.0, lang=lang, dataset=dataset), check("case_q3", "nda", lang=lang,
+                                                                               dataset=dataset)):
+        number = feedback.question[-1]
+        assert feedback.question in ("costs_q2", "case_q3")
+        for shown in (str(feedback), feedback._repr_html_()):
+            assert f"{word} {number}" in shown and feedback.question not in shown
+
+
+def test_question_numbers_follow_the_order_of_the_manifest():
+    import pathlib
+
+    import yaml
+
+    from toolkit.exercises import question_title
+
+    manifest = yaml.safe_load((pathlib.Path(__file__).parents[1] / "notebooks" / "manifest.yml").read_text("utf-8"))
+    listed = [entry.get("questions") or [] for entry in manifest["notebooks"]]
+    assert sorted(q for questions in listed for q in questions) == sorted(QUESTIONS)
+    for questions in listed:
+        for position, question in enumerate(questions, start=1):
+            assert question_title(question, "en") == f"Question {position}"
+            assert question_title(question, "it") == f"Domanda {position}"
+
+
 def test_unknown_question_and_language():
     with pytest.raises(ValueError, match="question"):
         check("nope", 1)

@@ -12,6 +12,7 @@ small checker on top of the model serves better.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -37,22 +38,23 @@ __all__ = ["check", "QUESTIONS", "CASES", "Feedback", "reference_answer", "case_
 class Feedback:
     """The result of a check; shows as a coloured line with a symbol in a notebook."""
 
-    question: str
+    question: str  # the id (as in the attempts file)
     correct: bool
     message: str
+    title: str | None = None  # what the student reads ("Question 1"); the id if None
 
     def __bool__(self) -> bool:
         return self.correct
 
     def __str__(self) -> str:
-        return f"{'✔' if self.correct else '✘'} {self.question}: {self.message}"
+        return f"{'✔' if self.correct else '✘'} {self.title or self.question}: {self.message}"
 
     def _repr_html_(self) -> str:
         import html
 
         colour, symbol = ("#009E73", "✔") if self.correct else ("#D55E00", "✘")
         return (f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
-                f"<b>{symbol} {html.escape(self.question)}</b>: {html.escape(self.message)}</div>")
+                f"<b>{symbol} {html.escape(self.title or self.question)}</b>: {html.escape(self.message)}</div>")
 
 
 @dataclass(frozen=True)
@@ -272,12 +274,25 @@ def check(question: str, answer, lang: str = "en", dataset=None, case: str | Non
     if case is not None and case not in CASES:
         raise ValueError(f"case: unknown case {case!r}; expected one of {', '.join(CASES)}")
     feedback = _check(question, spec, answer, lang, dataset if dataset is not None else _dataset(), case or "bellini")
+    feedback = dataclasses.replace(feedback, title=question_title(question, lang))
     if _recording():
         try:
             record_attempt(question, answer, feedback.correct, case=case)
         except OSError:  # a read-only folder must not break the exercise
             pass
     return feedback
+
+
+def question_title(question: str, lang: str = "en") -> str:
+    """What a student reads for a question: "Question 2" (en) or "Domanda 2" (it).
+
+    The number is the question's place in its notebook: the ``_q<n>`` of its id, which follows the order of
+    ``notebooks/manifest.yml`` (a test checks it). The id stays in the attempts file and in the API.
+    """
+    found = re.fullmatch(r"[a-z_]+_q(\d+)", question)
+    if not found:
+        raise ValueError(f"question: {question!r} does not end in _q<number>; name it as the others in QUESTIONS")
+    return t("question_title", lang, number=int(found.group(1)))
 
 
 def _check(question, spec, answer, lang, data, case) -> Feedback:

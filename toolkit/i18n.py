@@ -259,6 +259,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "it": "il riferimento è {reference}: rileggi la motivazione"},
     # exercises (toolkit/exercises.py)
     "answer_right": {"en": "Right.", "it": "Giusto."},
+    "question_title": {"en": "Question {number}", "it": "Domanda {number}"},
     "answer_missing": {"en": "No answer yet: replace ... with your answer and run the cell again.",
                        "it": "Manca la risposta: sostituisci ... con la tua risposta ed esegui di nuovo la cella."},
     "answer_wrong_type": {"en": "Expected {expected}; {problem}.", "it": "Serve {expected}; {problem}."},
