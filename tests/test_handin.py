@@ -65,6 +65,28 @@ def test_brief_and_comparison_in_each_language(lang, dataset):
     assert (table[i18n.t("handin_yours", lang)] == i18n.t("yes", lang)).sum() == 1
 
 
+@pytest.mark.parametrize("lang, thousands", [("en", ","), ("it", ".")])
+def test_comparison_writes_euros_as_the_other_euro_columns(lang, thousands, dataset):
+    """Both net-benefit columns read 3,088 (en) or 3.088 (it), never a bare 3088."""
+    from toolkit import present
+    from toolkit.model import evaluate
+
+    scenario = case_scenario("bellini")
+    best = suggestion(dataset, scenario)
+    table = compare(dataset, scenario, best["services"], best["clauses"], lang)
+    mine = evaluate(dataset, scenario.replace(clauses=tuple(best["clauses"])))
+    assert any(abs(mine.loc[s, "net_benefit"]) >= 1000 for s in best["services"])
+    for key in ("handin_net_yours", "handin_net_suggested"):
+        column = table[i18n.t(key, lang)]
+        assert all(isinstance(value, str) for value in column)
+        for service in best["services"]:
+            value = float(mine.loc[service, "net_benefit"])
+            shown = column[i18n.name(dataset, "services", service, lang)]
+            assert shown == present.cell(value, "net_benefit", lang)
+            if abs(value) >= 1000:
+                assert thousands in shown
+
+
 # --- a fake class: 12 students over the 4 cases, broken files, one student handing in twice --------------
 
 def _student(template_content, number, case, dataset):

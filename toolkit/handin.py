@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import i18n
+from . import i18n, present
 from .data import Dataset
 from .exercises import ATTEMPTS_FILE, CASE_FOLDER, CASES, QUESTIONS, case_scenario, load_attempts
 from .i18n import t
@@ -86,12 +86,16 @@ def compare(dataset: Dataset, scenario: Scenario, services, clauses=(), lang: st
     theirs = evaluate(dataset, scenario.replace(clauses=tuple(best["clauses"])))
     chosen = set(services or ())
     yes, no = t("yes", lang), t("no", lang)
+
+    def euros(value) -> str:  # as the other euro columns read: 3,088 (en) or 3.088 (it)
+        return present.cell(float(value), "net_benefit", lang)
+
     frame = pd.DataFrame({
         t("handin_yours", lang): [yes if service in chosen else no for service in mine.index],
-        t("handin_net_yours", lang): [round(float(mine.loc[s, "net_benefit"])) if s in chosen else 0 for s in mine.index],
+        t("handin_net_yours", lang): [euros(mine.loc[s, "net_benefit"] if s in chosen else 0) for s in mine.index],
         t("handin_suggested", lang): [yes if theirs.loc[s, "outsourced"] else no for s in mine.index],
-        t("handin_net_suggested", lang): [round(float(theirs.loc[s, "net_benefit"])) if theirs.loc[s, "outsourced"]
-                                          else 0 for s in mine.index],
+        t("handin_net_suggested", lang): [euros(theirs.loc[s, "net_benefit"] if theirs.loc[s, "outsourced"] else 0)
+                                          for s in mine.index],
     }, index=[i18n.name(dataset, "services", service, lang) for service in mine.index])
     frame.index.name = t("service", lang)
     return frame
