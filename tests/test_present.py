@@ -98,3 +98,29 @@ def test_the_original_is_untouched():
     before = evaluation.copy()
     present.table(evaluation, DATA, "it")
     pd.testing.assert_frame_equal(evaluation, before)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_required_clause_reads_as_in_the_contract(lang):
+    """clause_value: a clause the law requires is in the contract, never "In the contract: no" beside "Required: yes"."""
+    values = toolkit.clause_value(DATA)
+    assert values.required.any() and not values.loc[values.required, "adopted"].all()  # the case the table must fix
+    shown = present.table(values, DATA, lang)
+    in_contract, required = shown[i18n.t("col_adopted", lang)], shown[i18n.t("col_required", lang)]
+    for clause, needed in values.required.items():
+        name = i18n.name(DATA, "clauses", clause, lang)
+        if needed:
+            assert required[name] == i18n.t("yes", lang)
+            assert in_contract[name] == i18n.t("yes_required", lang)
+            assert in_contract[name].startswith(i18n.t("yes", lang))
+        else:
+            assert in_contract[name] == i18n.t("yes" if values.loc[clause, "adopted"] else "no", lang)
+
+
+def test_italian_labels_use_the_notebooks_terms():
+    """The Italian notebooks call it "probabilità di contestazione": a column label must not say "pretesa"."""
+    import pathlib
+
+    sources = " ".join(p.read_text("utf-8") for p in (pathlib.Path(__file__).parents[1] / "notebooks/src/it").glob("*.md"))
+    label = present.label("claim_probability", "it")
+    assert label.lower() in sources.lower() and "pretesa" not in label

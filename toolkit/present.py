@@ -140,6 +140,10 @@ def table(frame, data, lang: str = "en", columns=None, numbers: bool = False) ->
         frame = frame[list(columns)]
     shown = pd.DataFrame({column: [cell(value, column, lang, data, numbers) for value in frame[column]]
                           for column in frame.columns}, index=_index(frame.index, data, lang))
+    if not numbers and {"adopted", "required"} <= set(frame.columns):
+        # clause_value: a clause the law requires is in the contract whatever the scenario says
+        required = frame["required"].fillna(False).astype(bool).to_numpy()
+        shown.loc[required, "adopted"] = t("yes_required", lang)
     shown.columns = [label(column, lang) for column in frame.columns]
     return shown
 
