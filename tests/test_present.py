@@ -124,3 +124,15 @@ def test_italian_labels_use_the_notebooks_terms():
     sources = " ".join(p.read_text("utf-8") for p in (pathlib.Path(__file__).parents[1] / "notebooks/src/it").glob("*.md"))
     label = present.label("claim_probability", "it")
     assert label.lower() in sources.lower() and "pretesa" not in label
+
+
+def test_display_format_shows_whole_cells():
+    """A provision or a case description is shown whole in a notebook's table, never cut with "..."."""
+    long = "Codice civile arts. 1218, 1229, 1341(2), 1456, 1469-bis; Codice del consumo art. 27(9) " * 2
+    frame = pd.DataFrame({"provision": [long]})
+    try:
+        i18n.display_format("it")
+        assert long.strip() in frame.to_html() and long.strip() in frame.to_string()
+    finally:
+        pd.reset_option("display.float_format")
+        pd.reset_option("display.max_colwidth")

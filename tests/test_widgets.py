@@ -537,3 +537,38 @@ def test_a_broken_cache_file_is_drawn_again(dataset, tmp_path, monkeypatch):
         kept.write_bytes(kept.read_bytes()[:100])  # a half-written or damaged file
     assert _first_picture(dataset) == drawn
     assert all(kept.read_bytes().rstrip().endswith(b"</svg>") for kept in tmp_path.glob("*.svg"))
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_cost_explorer_rows_add_up(data, lang):
+    """Every part of the outsourced cost is a column (premium and drafting too): a student can add up a row."""
+    dashboard = widgets.cost_explorer(data, lang=lang, scenario=toolkit.Scenario(clauses=("indemnity_insurance",)))
+    evaluation = dashboard.evaluation
+    assert (evaluation.clause_premium != 0).any() and (evaluation.drafting != 0).any()  # the case to show
+    page = dashboard.table.value
+    headings = [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", page)]
+    for part in ("fee", "clause_premium", "vendor_management", "transition", "drafting", "outsourced_cost"):
+        assert t(part, lang) in headings
+    first = re.search(r"<tbody><tr>(.*?)</tr>", page).group(1)
+    cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", first)]
+    column = {h: k for k, h in enumerate(headings)}
+    number = (lambda text: float(text.replace(",", ""))) if lang == "en" else \
+        (lambda text: float(text.replace(".", "").replace(",", ".")))
+    parts = sum(number(cells[column[t(p, lang)]]) for p in widgets.COST_PARTS)
+    assert abs(parts - number(cells[column[t("outsourced_cost", lang)]])) <= len(widgets.COST_PARTS) / 2
+    assert html.escape(t("costs_outsourced_sum", lang)) in page
+
+
+def test_hidden_outputs_leave_no_blank_space(explorer):
+    """Untick every service: the charts and tables take no room (display none, not only invisible), and come back."""
+    before = {id(view): view.layout.display for view in explorer.outputs}
+    with explorer.hold():
+        for box in explorer.controls["services"].values():
+            box.value = False
+    assert explorer.outputs and all(view.layout.display == "none" and view.layout.visibility == "hidden"
+                                    for view in explorer.outputs)
+    explorer.refresh()  # still nothing to show: hidden again, and what comes back is still the display from before
+    explorer.controls["services"]["blog"].value = True
+    assert all(view.layout.display == before[id(view)] and view.layout.visibility is None
+               for view in explorer.outputs)
+    assert 'role="alert"' not in explorer.field_messages["services"].value

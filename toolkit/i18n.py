@@ -189,6 +189,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "vendor_management": {"en": "Managing the supplier (EUR)", "it": "Gestione del fornitore (EUR)"},
     "transition": {"en": "Transition (EUR)", "it": "Transizione (EUR)"},
     "drafting": {"en": "Drafting clauses (EUR)", "it": "Redazione clausole (EUR)"},
+    "costs_outsourced_sum": {"en": "Outsourced cost = supplier fee + clause premium + managing the supplier + "
+                                   "transition + drafting clauses (each rounded to the euro).",
+                             "it": "Costo esterno = compenso fornitore + sovrapprezzo clausole + gestione del "
+                                   "fornitore + transizione + redazione clausole (ciascuno arrotondato all'euro)."},
     "break_even_months": {"en": "Break-even (months)", "it": "Pareggio (mesi)"},
     "never": {"en": "never", "it": "mai"},
     "likelihood": {"en": "Likelihood", "it": "Probabilità"},
@@ -813,7 +817,8 @@ def _separators(text: str, lang: str) -> str:
 
 
 def display_format(lang: str = "en") -> None:
-    """Show the floats of every pandas table in ``lang``'s format (thousands and decimal separators).
+    """Show the floats of every pandas table in ``lang``'s format (thousands and decimal separators), and
+    every cell whole: no "..." cutting a provision or a case description (long text wraps in the table).
 
     Called by each notebook's set-up cell; only the display changes, never the values (nor CSV exports).
     """
@@ -822,3 +827,4 @@ def display_format(lang: str = "en") -> None:
     import pandas as pd
 
     pd.set_option("display.float_format", functools.partial(table_number, lang=check_lang(lang)))
+    pd.set_option("display.max_colwidth", None)

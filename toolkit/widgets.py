@@ -110,6 +110,7 @@ class Dashboard(widgets.VBox):
         # Outputs hidden while the inputs cannot be evaluated (never a stale chart or table), and
         # scenario field -> a message widget beside its control, for a problem of that field.
         self.outputs, self.field_messages = [], {}
+        self._shown_display = {}  # id of an output hidden now -> its layout.display before, given back after
         # the style applies from a hidden element too: no empty line at the top
         super().__init__(children=[widgets.HTML(_STYLE, layout=widgets.Layout(display="none")), *body, self.message])
         self.add_class("smm-dashboard")
@@ -219,11 +220,15 @@ class Dashboard(widgets.VBox):
                 self.message.value = ""
             else:
                 self.message.value = _alert(self._in_words(exc))
-            for output in self.outputs:  # no stale result on screen
-                output.layout.visibility = "hidden"
+            for output in self.outputs:  # no stale result on screen, and no blank space where it was
+                if output.layout.visibility != "hidden":
+                    self._shown_display[id(output)] = output.layout.display
+                output.layout.visibility, output.layout.display = "hidden", "none"
         else:
             self.message.value = ""
             for output in self.outputs:
+                if output.layout.visibility == "hidden":
+                    output.layout.display = self._shown_display.pop(id(output), None)
                 output.layout.visibility = None
         self.updates += 1
 
@@ -850,6 +855,10 @@ def _connect_scenario_files(dashboard, files):
     files.name.observe(forget, names="value")
 
 
+# The parts of evaluate's outsourced_cost, in the order of docs/model.md's formula.
+COST_PARTS = ("fee", "clause_premium", "vendor_management", "transition", "drafting")
+
+
 def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None) -> Dashboard:
     """Costs only: in-house against outsourced, and the horizon at which outsourcing pays."""
     from .model import break_even, sweep
@@ -875,10 +884,13 @@ def cost_explorer(dataset=None, lang: str = "en", scenario: Scenario | None = No
         _show(image, figure, t("alt_costs", lang, months=current.horizon_months,
                                cheaper=_names(dataset, evaluation.index[evaluation.savings > 0], lang),
                                dearer=_names(dataset, evaluation.index[evaluation.savings <= 0], lang)))
-        shown = evaluation[["inhouse_cost", "fee", "vendor_management", "transition", "outsourced_cost", "savings"]]
+        # every part of the outsourced cost is a column, so that a row adds up (to the euro's rounding)
+        shown = evaluation[["inhouse_cost", *COST_PARTS, "outsourced_cost", "savings"]]
         shown = shown.assign(break_even_months=[
             i18n.number(m, lang, 1) if m == m else t("never", lang) for m in months])
-        table.value = _table_html(shown, dataset, lang, list(shown.columns))
+        table.value = (_table_html(shown, dataset, lang, list(shown.columns))
+                       + f'<p class="smm-note" style="margin:4px 0;font-size:0.85em">'
+                       f'{html.escape(t("costs_outsourced_sum", lang))}</p>')
         dashboard.evaluation = evaluation
 
     inputs = _box(t("inputs", lang), [_view(control, lang) for control in controls.values()])
