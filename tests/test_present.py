@@ -1,4 +1,5 @@
 """toolkit.present.table: what a student reads in a notebook's table has names, words and rounded numbers."""
+import html
 import re
 
 import pandas as pd
@@ -136,3 +137,24 @@ def test_display_format_shows_whole_cells():
     finally:
         pd.reset_option("display.float_format")
         pd.reset_option("display.max_colwidth")
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_long_text_is_shown_left_aligned_and_wrapped(lang):
+    """In a notebook a provision reads as text: whole, aligned left, wrapping at a readable width; numbers stay right."""
+    shown = present.table(DATA.legal_areas, DATA, lang, ["eu_provisions", "it_provisions", "max_sanction_eur"])
+    assert isinstance(shown, pd.DataFrame) and type(shown.iloc[:1]) is pd.DataFrame
+    page = shown._repr_html_()
+    table_id = re.search(r'<table id="([^"]+)"', page).group(1)
+    for k in (0, 1):
+        rule = re.search(rf"#{table_id} td\.col{k} \{{([^}}]*)\}}", page).group(1)
+        assert "text-align: left" in rule and "max-width" in rule and "white-space: normal" in rule
+    assert not re.search(rf"#{table_id} td\.col2 ", page)  # the euros stay as the notebook aligns numbers
+    for text in shown.iloc[:, 1]:
+        assert html.escape(text, quote=False) in page  # whole, never cut with "..."
+    assert page == present.table(DATA.legal_areas, DATA, lang, ["eu_provisions", "it_provisions",
+                                                                "max_sanction_eur"])._repr_html_()  # same on a rebuild
+    odd = present.Table(pd.DataFrame({"note": ["<b>not markup</b> & a long enough sentence to wrap"]}))
+    assert "&lt;b&gt;not markup&lt;/b&gt; &amp;" in odd._repr_html_()
+    short = present.table(toolkit.evaluate(DATA), DATA, lang, ["savings"])
+    assert short._repr_html_() == pd.DataFrame(short)._repr_html_()  # nothing long: the usual table

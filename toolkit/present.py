@@ -22,7 +22,7 @@ import pandas as pd
 from . import i18n
 from .i18n import t
 
-__all__ = ["table", "label", "cell", "law"]
+__all__ = ["table", "Table", "label", "cell", "law"]
 
 # How a citation in the data reads in each language: plural articles are "arts." in English and
 # "artt." in Italian; in Italian the EU trade mark regulation is the RMUE and the Court of Justice the CGUE.
@@ -145,7 +145,42 @@ def table(frame, data, lang: str = "en", columns=None, numbers: bool = False) ->
         required = frame["required"].fillna(False).astype(bool).to_numpy()
         shown.loc[required, "adopted"] = t("yes_required", lang)
     shown.columns = [label(column, lang) for column in frame.columns]
-    return shown
+    return shown if numbers else Table(shown)
+
+
+# A column whose longest cell is longer than this (a provision, a case description) is text to read:
+# in a notebook it is aligned left and wraps at a readable width instead of stretching the table.
+_TEXT_CELL = 30
+
+
+class Table(pd.DataFrame):
+    """What :func:`table` returns: a DataFrame (compute with it as with any), shown in a notebook with its
+    long-text columns aligned left and wrapped at a readable width (JupyterLab aligns every cell right).
+
+    Any operation on it gives a plain DataFrame back.
+    """
+
+    def _repr_html_(self) -> str | None:
+        text = [k for k, column in enumerate(self.columns)
+                if self[column].map(lambda value: isinstance(value, str) and len(value) > _TEXT_CELL).any()]
+        if not text or not self.columns.is_unique:
+            return super()._repr_html_()
+        try:
+            styler = pd.DataFrame(self).style
+        except ImportError:  # pandas' Styler needs jinja2 (Jupyter brings it): the plain table then
+            return super()._repr_html_()
+        import hashlib
+
+        # an id from the content: the same on every run (no change in a rebuilt notebook), different per table
+        uuid = hashlib.sha1(pd.DataFrame(self).to_json(orient="split", default_handler=str).encode()).hexdigest()[:12]
+        wrap = "text-align: left; white-space: normal; min-width: 14em; max-width: 32em; vertical-align: top"
+        styles = [{"selector": f"td.col{k}", "props": wrap} for k in text]
+        styles += [{"selector": f"th.col_heading.col{k}", "props": "text-align: left"} for k in text]
+        styles.append({"selector": "th.col_heading", "props": "vertical-align: bottom"})
+        styler = (styler.format(escape="html").format_index(escape="html", axis=0)
+                  .format_index(escape="html", axis=1))  # the text is shown, never read as HTML
+        return (styler.set_uuid(f"smm{uuid}").set_table_attributes('class="dataframe"')
+                .set_table_styles(styles).to_html())
 
 
 def _kind(index: pd.Index, data) -> str | None:
