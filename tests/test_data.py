@@ -345,10 +345,10 @@ def test_empty_required_number(data_copy):
 def test_row_with_too_many_cells(data_copy):
     path = data_copy / "likelihood_levels.csv"
     rows = read_rows(path)
-    rows[3] = rows[3][:4] + ["about once in 10 years", rows[3][4]]  # level 3: a stray separator
+    rows[3] = rows[3][:6] + ["about once in 10 years", rows[3][6]]  # level 3: a stray separator
     write_rows(path, rows)
     error = load_error(data_copy)
-    check_error(error, path, 4, None, "6 cells", "5 columns")
+    check_error(error, path, 4, None, "8 cells", "7 columns")
 
 
 @pytest.mark.parametrize("defect", ["score", "cells"])

@@ -153,7 +153,21 @@ def test_enforcement_has_at_least_20_rows_and_3_per_legal_area(data):
 
 def test_every_enforcement_row_says_where_it_was_read(data):
     for case, row in data.enforcement.iterrows():
-        assert row.citation.strip() and row.source.strip() and row.what_happened.strip(), case
+        assert row.citation.strip() and row.source.strip() and row.what_happened_en.strip(), case
+
+
+def test_every_text_a_student_reads_is_in_both_languages(data):
+    """What notebook 02 and 06 show (who decided, what happened, what a likelihood level or an uncertain
+    input means) has an Italian text of its own, not a copy of the English one where the words differ."""
+    shown = {"enforcement": ("authority", "what_happened"), "likelihood_levels": ("label", "description"),
+             "uncertainty": ("description",)}
+    for table, columns in shown.items():
+        frame = getattr(data, table)
+        for column in columns:
+            english, italian = frame[f"{column}_en"], frame[f"{column}_it"]
+            assert italian.str.strip().all(), (table, column)
+            copied = frame.index[(english == italian) & english.str.contains(r"\b(?:the|of|and|was|is)\b")]
+            assert not len(copied), f"{table}.{column}_it copies the English text: {list(copied)}"
 
 
 def test_the_probe_reads_the_losses_as_the_model_uses_them(data):
