@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 import toolkit  # noqa: E402
 from toolkit import Scenario  # noqa: E402
 from toolkit.cli import main  # noqa: E402
-from toolkit.export import REPORT_SHEETS, export_report, report_tables  # noqa: E402
+from toolkit.export import REPORT_SHEETS, export_report, report_tables, scenario_table, sheet_name  # noqa: E402
 from toolkit.i18n import t  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,11 +54,11 @@ def test_every_file_is_written(exported):
 
 def test_workbook_read_back_equals_the_tables(exported, data):
     out, _ = exported
-    book = read_workbook(out / "report.xlsx")
-    assert list(book) == list(REPORT_SHEETS), "one sheet per table, in order"
-    expected = report_tables(data, SCENARIO, draws=DRAWS, seed=3)
-    pd.testing.assert_frame_equal(book["scenario"], expected["scenario"], obj="scenario")
-    # the other sheets are for reading in Excel: names, words and headers in the language, euros to the cent
+    book = {name: sheet for name, sheet in zip(REPORT_SHEETS, read_workbook(out / "report.xlsx").values())}
+    assert list(read_workbook(out / "report.xlsx")) == [sheet_name(n, "en") for n in REPORT_SHEETS], \
+        "one sheet per table, in order, named in words"
+    pd.testing.assert_frame_equal(book["scenario"], scenario_table(data, SCENARIO, "en"), obj="scenario")
+    # the sheets are for reading in Excel: names, words and headers in the language, euros to the cent
     evaluation = book["evaluation"].set_index(t("service", "en"))
     model = toolkit.evaluate(data, SCENARIO)
     assert list(evaluation.index) == list(data.services.name_en.loc[model.index])
@@ -78,33 +78,47 @@ def test_workbook_opens_right_in_excel(exported):
 
     out, _ = exported
     book = load_workbook(out / "report.xlsx")
-    sheet = book["evaluation"]
+    assert book.sheetnames == [sheet_name(n, "en") for n in REPORT_SHEETS]
+    sheet = book["Evaluation"]
     assert sheet.freeze_panes == "A2", "the header row stays in view"
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["A"].width >= len("Content, audio-visual production and web design")
     headers = [c.value for c in sheet[1]]
     net = sheet.cell(row=2, column=headers.index(t("net_benefit", "en")) + 1)
     assert net.number_format == "#,##0.00" and net.value == round(net.value, 2)
-    share = book["uncertainty"]
+    share = book["Uncertainty"]
     headers = [c.value for c in share[1]]
-    assert share.cell(row=2, column=headers.index(t("probability_outsource", "en")) + 1).number_format == "0.0%"
+    assert share.cell(row=2, column=headers.index(t("pct_probability_outsource", "en")) + 1).number_format == "0.0%"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold, sheet.title
 
 
-def test_scenario_sheet_and_file_read_back_as_the_scenario(exported):
+def test_scenario_sheet_in_words_and_file_read_back_as_the_scenario(exported, data):
     out, _ = exported
-    sheet = read_workbook(out / "report.xlsx")["scenario"]
-    fields = {row.field: json.loads(row.value) for row in sheet.itertuples()}
-    assert fields["schema_version"] == 1
-    assert Scenario.from_dict(fields) == SCENARIO
+    sheet = read_workbook(out / "report.xlsx")["Scenario"]
+    assert list(sheet.columns) == [t("report_field", "en"), t("report_value", "en")]
+    rows = dict(zip(*(sheet[column] for column in sheet.columns)))
+    assert rows[t("profile", "en")] == "Medium firm"
+    assert rows[t("services_in_scope", "en")] == "all"
+    assert rows[t("clauses_adopted", "en")] == "; ".join(data.clauses.loc[["dpa_art28", "nda"], "name_en"])
+    assert rows[t("risk_appetite", "en")] == "Medium" and rows[t("horizon_months", "en")] == "36"
+    assert rows[t("plot_field_eur_per_risk_point", "en")] == t("report_eur_per_point_none", "en")
+    # scenario.json is the file for code: it reads back as the scenario
+    assert json.loads((out / "scenario.json").read_text(encoding="utf-8"))["schema_version"] == 1
     assert Scenario.load(out / "scenario.json") == SCENARIO
+    assert report_tables(data, SCENARIO, draws=100)["scenario"].value.map(json.loads).iloc[0] == 1
 
 
 def test_csv_files_read_back_equal_the_tables(exported, data):
     out, _ = exported
-    book = read_workbook(out / "report.xlsx")
+    book = dict(zip(REPORT_SHEETS, read_workbook(out / "report.xlsx").values()))
     for name in ("evaluation", "breakdown", "sensitivity", "uncertainty"):
         table = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False, na_values=[""])
-        pd.testing.assert_frame_equal(table, book[name], check_dtype=False, obj=name)
+        sheet = book[name].copy()
+        percent = [column for column in sheet.columns if "%" in column]  # fractions in the workbook
+        assert percent or name in ("evaluation", "sensitivity"), name
+        sheet[percent] = (100 * sheet[percent]).round(2)
+        pd.testing.assert_frame_equal(table, sheet, check_dtype=False, obj=name)
     raw = (out / "evaluation.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM: Excel reads the accents right"
     assert not re.search(rb"\d\.\d{3,}", raw), "rounded to the cent"
@@ -122,7 +136,10 @@ def test_italian_csv_is_excel_italian(data, tmp_path):
     assert set(table[t("recommendation", "it")]) <= {t(r, "it") for r in ("outsource", "outsource_with_clauses",
                                                                            "keep_in_house")}
     uncertainty = pd.read_csv(tmp_path / "uncertainty.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    assert uncertainty[t("probability_outsource", "it")].between(0, 1).all()
+    wins = uncertainty[t("pct_probability_outsource", "it")]
+    assert wins.between(0, 100).all() and wins.max() > 1, "percentages, as the header says"
+    simulation = toolkit.simulate(data, SCENARIO, draws=300, seed=3)
+    assert wins.to_numpy() == pytest.approx((100 * simulation.summary.probability_outsource).round(2).to_numpy())
 
 
 def test_html_report_is_one_self_contained_page(exported, data):
@@ -431,9 +448,15 @@ def test_report_is_titled_with_the_students_case_and_name(data, tmp_path):
 
 def test_sensitivity_sheet_names_the_decision_in_words(exported):
     out, _ = exported
-    sheet = pd.read_excel(out / "report.xlsx", sheet_name="sensitivity")
+    sheet = pd.read_excel(out / "report.xlsx", sheet_name="Sensitivity")
     services = set(sheet[t("service", "en")])
     assert t("sensitivity_decision", "en") in services and "decision" not in services and "total" not in services
+    # the input's values rounded and with their unit, as the tornado labels them
+    salary = sheet[sheet[t("input", "en")] == t("plot_input_salary", "en")]
+    assert set(salary[t("col_unit", "en")]) == {"EUR/hour"}
+    for column in ("base_value", "low_value", "high_value"):
+        values = sheet[t(f"col_{column}", "en")]
+        assert (values.round(2) == values).all() and (values % 1 != 0).any(), column
 
 
 # --- the student's own scenario (notebook 06) ------------------------------------------------------
@@ -474,3 +497,137 @@ def test_student_scenario_says_why_a_file_is_skipped(data, tmp_path):
     missing = student_scenario(data, tmp_path / "nope.json", lang="it")
     assert missing.note.startswith(t("scenario_not_used", "it", path=tmp_path / "nope.json",
                                      problem=t("file_not_found", "it")))
+
+
+# --- what a student reads in every file of an export: words, never ids, JSON or raw floats (issue 13) ------------
+
+def _banned(data):
+    """Ids (services, clauses, legal areas, profiles, catalogue keys) and the words of code."""
+    ids = set(data.services.index) | set(data.clauses.index) | set(data.legal_areas.index) | set(data.profiles.index)
+    ids |= {"keep_in_house", "outsource", "outsource_with_clauses", "risk_above_appetite", "not_worth_it",
+            "worth_it", "decision", "total", *REPORT_SHEETS}  # REPORT_SHEETS: the tables' names in code
+    return ids, {"nan", "none", "null", "true", "false", "[]", "{}"}
+
+
+def _english_only(data):
+    """Texts that only an English file holds: the catalogue's English where the Italian differs, and the
+    English names of the data."""
+    english = {text["en"] for text in toolkit.i18n.STRINGS.values() if text["en"] != text["it"]}
+    for kind in ("services", "clauses", "legal_areas"):
+        table = getattr(data, kind)
+        english |= set(table.name_en[table.name_en != table.name_it])
+    return english
+
+
+_NUMBER = re.compile(r"-?\d[\d.,]*\d|-?\d")
+_ROUNDED = re.compile(r"-?\d{1,3}([.,]\d{3})*([.,]\d{1,2})?|-?\d+([.,]\d{1,2})?")
+
+
+def _problems(texts, where, data, lang):
+    ids, code = _banned(data)
+    english = _english_only(data) if lang == "it" else set()
+    found = []
+    for text in texts:
+        text = str(text).strip()
+        if text in ids or text.lower() in code:
+            found.append(f"{where}: {text!r} (an id or code)")
+        elif text in english:
+            found.append(f"{where}: {text!r} (English in the Italian file)")
+        if re.search(r"(?<![\w/])[a-z][a-z0-9]*_[a-z0-9_]+\b(?!\.(csv|py|json))", text):
+            found.append(f"{where}: {text!r} (a snake_case id)")
+        for number in _NUMBER.findall(text):
+            if not _ROUNDED.fullmatch(number) and not re.fullmatch(r"\d+\.\d+\.\d+", number):  # a version
+                found.append(f"{where}: {number!r} in {text[:60]!r} (not rounded)")
+    return found
+
+
+def _csv_texts(path, lang):
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [cell for row in csv.reader(handle, delimiter=";" if lang == "it" else ",") for cell in row]
+
+
+def _xlsx_texts(path, lang):
+    """Sheet names and text cells as written; a number as Excel shows it (a percentage for a "0.0%" format)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    texts, found = list(book.sheetnames), []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, bool):
+                    found.append(f"{path.name}/{sheet.title}!{cell.coordinate}: a boolean {cell.value}")
+                elif isinstance(cell.value, (int, float)):
+                    shown = 100 * cell.value if "%" in cell.number_format else cell.value
+                    if abs(round(shown, 2) - shown) > 1e-9:
+                        found.append(f"{path.name}/{sheet.title}!{cell.coordinate}: {cell.value} not rounded")
+                elif cell.value is not None:
+                    texts.append(cell.value)
+    return texts, found
+
+
+def _html_texts(path):
+    import html
+
+    page = path.read_text(encoding="utf-8").split("</style>", 1)[1]
+    page = re.sub(r'<img [^>]+>', "", page)
+    alts = re.findall(r'alt="([^"]*)"', path.read_text(encoding="utf-8"))
+    return [html.unescape(text) for text in re.split(r"<[^>]+>", page) if text.strip()] + alts
+
+
+def scan_export(folder: Path, data, lang: str) -> list[str]:
+    """Every problem a student could read in the files of ``folder`` (an export in ``lang``)."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".csv":
+            found += _problems(_csv_texts(path, lang), path.name, data, lang)
+        elif path.suffix == ".xlsx":
+            texts, wrong = _xlsx_texts(path, lang)
+            found += wrong + _problems(texts, path.name, data, lang)
+        elif path.suffix == ".html":
+            found += _problems(_html_texts(path), path.name, data, lang)
+        elif path.suffix == ".md":
+            lines = path.read_text(encoding="utf-8").splitlines()
+            found += _problems([cell for line in lines for cell in line.split("|")], path.name, data, lang)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_file_of_a_report_is_in_words(data, tmp_path, lang):
+    from toolkit.exercises import case_scenario
+
+    scenario = case_scenario("moda").replace(clauses=("dpa_art28", "ip_assignment", "nda"))
+    export_report(data, scenario, tmp_path / "r", lang=lang, draws=300, seed=1, author="Anna Rossi")
+    assert scan_export(tmp_path / "r", data, lang) == []
+    texts = _html_texts(tmp_path / "r" / "report.html")
+    for clause in ("dpa_art28", "ip_assignment", "nda"):  # the evaluation names each service's clauses
+        assert not any(re.search(rf"\b{clause}\b", text) for text in texts), clause
+        assert any(data.clauses.loc[clause, f"name_{lang}"] in text for text in texts), clause
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_file_of_a_hand_in_is_in_words(data, tmp_path, lang):
+    from toolkit.handin import export_handin
+
+    export_handin(data, "bellini", tmp_path / "h", name="Anna Rossi", services=["blog", "reputation"],
+                  clauses=["dpa_art28"], lang=lang, attempts_file=tmp_path / "none.json")
+    assert scan_export(tmp_path / "h", data, lang) == []
+
+
+def test_the_scan_finds_what_a_student_must_not_see(data, tmp_path):
+    """The scan can fail: ids, JSON words, raw floats, English headers in an Italian file, unrounded cells."""
+    from openpyxl import Workbook
+
+    (tmp_path / "a.csv").write_text("Servizio;Net benefit (EUR);x\nblog;0,6631;null\n", encoding="utf-8-sig")
+    book = Workbook()
+    book.active.title = "evaluation"
+    book.active.append(["Campo", 22.7907, True])
+    book.save(tmp_path / "b.xlsx")
+    (tmp_path / "c.html").write_text("<style></style><td>dpa_art28, ip_assignment</td><td>false</td>",
+                                     encoding="utf-8")
+    found = "\n".join(scan_export(tmp_path, data, "it"))
+    for expected in ("'blog'", "'Net benefit (EUR)'", "'0,6631'", "'null'", "'evaluation'", "22.7907", "a boolean",
+                     "dpa_art28", "'false'"):
+        assert expected in found, expected

@@ -619,6 +619,17 @@ def test_break_even_curves_axis_follows_the_swept_field(bundle):
     assert ax.get_ylabel() == t("plot_net_benefit_axis", "en")
 
 
+def test_break_even_title_is_true_where_outsourcing_starts_or_stops_paying(bundle):
+    """By volume, blog starts to pay as the volume grows and online reputation stops paying: the title says
+    both (issue 13), not only 'starts to pay'."""
+    curve = toolkit.sweep(bundle.data, SCENARIO, "volume", list(np.linspace(0.25, 4, 16)))
+    first, last = curve.iloc[0], curve.iloc[-1]
+    assert first["blog"] < 0 < last["blog"] and first["reputation"] > 0 > last["reputation"]
+    for lang, words in (("en", ("starts", "stops")), ("it", ("comincia", "smette"))):
+        title = plots.break_even_curves(curve, ax=fresh_axes(), lang=lang).get_title(loc="left")
+        assert title == t("plot_break_even_title", lang) and all(word in title for word in words), title
+
+
 # --- alt text: what a notebook's chart says to a screen reader -----------------------------
 
 

@@ -34,6 +34,7 @@ from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
 from .whatif import sensitivity, simulate
 
 __all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS",
+           "sheet_name", "scenario_table",
            "spreadsheet_table", "write_csv", "CSV_STYLE", "ExportError", "StudentScenario", "student_scenario",
            "STUDENT_SCENARIO_FILES"]
 
@@ -183,7 +184,7 @@ def export_decision(dataset: Dataset, scenario: Scenario | None, out_dir, lang: 
     written = []
     for name, table in (("evaluation.csv", evaluation), ("breakdown.csv", pairs)):
         with _writing(out / name, lang):
-            written.append(write_csv(spreadsheet_table(table, dataset, lang), out / name, lang))
+            written.append(write_csv(spreadsheet_table(table, dataset, lang, percent=True), out / name, lang))
     with _writing(out / "scenario.json", lang):
         written.append(scenario.save(out / "scenario.json"))
     with _writing(out / "checklist.md", lang):
@@ -257,11 +258,35 @@ CSV_STYLE = {"en": {"sep": ",", "decimal": "."}, "it": {"sep": ";", "decimal": "
 CSV_ENCODING = "utf-8-sig"
 
 
-def spreadsheet_table(table: pd.DataFrame, dataset: Dataset, lang: str = "en") -> pd.DataFrame:
+def _is_percent(column: str) -> bool:
+    """A probability (a fraction of 1) that a hand-in file shows as a percentage."""
+    return present._is_share(column) and not column.endswith("_factor")
+
+
+def _heading(column: str, lang: str) -> str:
+    """The header of ``column`` in a hand-in file: its label, "(%)" added for a percentage."""
+    if _is_percent(column):
+        return t(f"pct_{column}", lang) if f"pct_{column}" in i18n.STRINGS else f"{present.label(column, lang)} (%)"
+    return present.label(column, lang)
+
+
+def spreadsheet_table(table: pd.DataFrame, dataset: Dataset, lang: str = "en", percent: bool = False) -> pd.DataFrame:
     """``table`` (a table of the toolkit) as a hand-in file holds it: headers in ``lang``, names and words
-    instead of ids (:func:`toolkit.present.table`), numbers kept as numbers, euros rounded to the cent.
-    A flat table (a plain position as its index) keeps no index column."""
+    instead of ids (:func:`toolkit.present.table`), numbers kept as numbers, euros rounded to the cent,
+    whole numbers as integers. A probability's header says "(%)"; ``percent=True`` (a CSV, which has no
+    number formats) writes it as a percentage rounded to 2 decimals (66.31), else it stays a fraction
+    (0.6631) for the workbook to format as 66.3%. A flat table (a plain position as its index) keeps no
+    index column."""
     shown = present.table(table, dataset, lang, numbers=True)
+    shown.columns = [_heading(column, lang) for column in table.columns]
+    for column, heading in zip(table.columns, shown.columns):
+        values = shown[heading]
+        if percent and _is_percent(column):
+            values = values.map(lambda v: round(100 * v, 2) if _is_number(v) else v)
+        numeric = values.map(_is_number)
+        if numeric.any() and (numeric | values.isna()).all() and (values[numeric] % 1 == 0).all():
+            values = values.astype("Int64")  # 500, not 500.0
+        shown[heading] = values
     return shown.reset_index(drop=isinstance(table.index, pd.RangeIndex))
 
 
@@ -269,18 +294,24 @@ def write_csv(table: pd.DataFrame, path, lang: str = "en") -> Path:
     """Write ``table`` (no index) as a CSV in ``lang``'s spreadsheet convention (:data:`CSV_STYLE`, UTF-8 with
     a BOM). Read it back with ``pd.read_csv(path, encoding="utf-8-sig", **CSV_STYLE[lang])``."""
     path = Path(path)
-    table.to_csv(path, index=False, encoding=CSV_ENCODING, **CSV_STYLE[i18n.check_lang(lang)])
+    style = CSV_STYLE[i18n.check_lang(lang)]
+
+    def shortest(value: float) -> str:  # 500 and 2236.07, not 500.0 (a float column holding whole euros)
+        return np.format_float_positional(value, trim="-").replace(".", style["decimal"])
+
+    table.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=shortest, **style)
     return path
 
 
 def _format_sheet(sheet, table: pd.DataFrame, kinds: dict) -> None:
     """An openpyxl sheet as Excel should open it: the header row frozen and bold, each column as wide as
-    its text (at most 60 characters), euros with thousands and cents, probabilities as percentages."""
+    its text (at most 60 characters), euros with thousands and cents, probabilities as percentages
+    (the header says "(%)"), other numbers with at most 2 decimals."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"
-    formats = {"eur": "#,##0.00", "share": "0.0%", "number": "#,##0.####"}
+    formats = {"eur": "#,##0.00", "share": "0.0%", "number": "#,##0.##"}
     for k, column in enumerate(table.columns, start=1):
         letter = get_column_letter(k)
         texts = [str(column)] + [str(v) for v in table[column].head(200)]
@@ -297,12 +328,8 @@ def _format_sheet(sheet, table: pd.DataFrame, kinds: dict) -> None:
 
 def _kinds(table: pd.DataFrame, lang: str) -> dict:
     """Header in ``lang`` -> "eur", "share" or "number", from the original column names."""
-    kinds = {}
-    for column in table.columns:
-        kind = ("eur" if present._is_eur(column) else
-                "share" if present._is_share(column) and not column.endswith("_factor") else "number")
-        kinds[present.label(column, lang)] = kind
-    return kinds
+    return {_heading(column, lang): "eur" if present._is_eur(column) else "share" if _is_percent(column) else "number"
+            for column in table.columns}
 
 
 def _save_chart(path: Path, chart, *args, **options) -> Path:
@@ -314,8 +341,27 @@ def _save_chart(path: Path, chart, *args, **options) -> Path:
 
 # --- the what-if report --------------------------------------------------------------------
 
-# Sheet (and CSV file) name -> what it holds. Every sheet is a flat table with a header row.
+# The tables of the report (and CSV files), in the workbook's order. Every sheet is a flat table with a header
+# row, named in the language (:func:`sheet_name`).
 REPORT_SHEETS = ("scenario", "evaluation", "breakdown", "sensitivity", "uncertainty")
+
+
+def sheet_name(table: str, lang: str = "en") -> str:
+    """The name of the workbook's sheet for ``table`` (one of :data:`REPORT_SHEETS`) in ``lang``."""
+    return t(f"sheet_{table}", lang)[:31]
+
+
+def scenario_table(dataset: Dataset, scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+    """The scenario as a student reads it: one row per input, its label and its value in words, in ``lang``
+    (the firm's name, the services' names or "all", the clauses' names or "none", the appetite as a word,
+    numbers as ``lang`` writes them). For reading; ``scenario.json`` is the file for code."""
+    lang = i18n.check_lang(lang)
+    labels = {"services": "services_in_scope", "clauses": "clauses_adopted",
+              "eur_per_risk_point": "plot_field_eur_per_risk_point"}
+    fields = scenario.to_dict()
+    return pd.DataFrame({t("report_field", lang): [t(labels.get(f, f), lang) for f in fields],
+                         t("report_value", lang): [_scenario_value(dataset, name, value, lang)
+                                                   for name, value in fields.items()]})
 
 
 def report_tables(dataset: Dataset, scenario: Scenario | None = None, draws: int = 10_000, seed: int | None = 0,
@@ -348,7 +394,7 @@ def export_report(dataset: Dataset, scenario: Scenario | None, out_dir, lang: st
 
     * ``sensitivity.csv`` and ``uncertainty.csv`` (one input at a time -/+ ``change``; a
       Monte Carlo of ``draws`` futures with ``seed``);
-    * ``report.xlsx``: one sheet per table (:data:`REPORT_SHEETS`), the scenario included;
+    * ``report.xlsx``: one sheet per table (:data:`REPORT_SHEETS`, named in ``lang``), the scenario in words;
     * ``tornado.png``, ``uncertainty_bands.png``, ``decision_histogram.png``;
     * ``report.html``: one page with the scenario, the tables and every chart embedded
       (no other file needed), in ``lang``, marked as a teaching aid, not legal advice. Its title
@@ -442,21 +488,23 @@ def _write_report(dataset, scenario, tables, simulation, out, lang, change, auth
     from . import plots
 
     written = export_decision(dataset, scenario, out, lang=lang)
-    sheets = {"scenario": tables["scenario"]}  # field / value as JSON: it reads back as the scenario
-    sensitivity_rows = tables["sensitivity"].replace({"service": {"decision": t("sensitivity_decision", lang)}})
+    sheets = {"scenario": scenario_table(dataset, scenario, lang)}  # in words; scenario.json is for code
+    sensitivity_rows = _sensitivity_rows(tables["sensitivity"], lang)
     sources = {"evaluation": evaluate(dataset, scenario), "breakdown": breakdown(dataset, scenario),
                "sensitivity": sensitivity_rows, "uncertainty": simulation.summary}
     for name, table in sources.items():
         sheets[name] = spreadsheet_table(table, dataset, lang)
     for name in ("sensitivity", "uncertainty"):
         with _writing(out / f"{name}.csv", lang):
-            written.append(write_csv(sheets[name], out / f"{name}.csv", lang))
+            written.append(write_csv(spreadsheet_table(sources[name], dataset, lang, percent=True),
+                                     out / f"{name}.csv", lang))
     workbook = out / "report.xlsx"
     with _writing(workbook, lang), pd.ExcelWriter(workbook, engine="openpyxl") as excel:
         for name in REPORT_SHEETS:
-            sheets[name].to_excel(excel, sheet_name=name, index=False)
+            title = sheet_name(name, lang)
+            sheets[name].to_excel(excel, sheet_name=title, index=False)
             kinds = _kinds(sources[name], lang) if name in sources else {}
-            _format_sheet(excel.sheets[name], sheets[name], kinds)
+            _format_sheet(excel.sheets[title], sheets[name], kinds)
     written.append(workbook)
     charts = {
         "tornado.png": (plots.tornado, tables["sensitivity"], dict(dataset=dataset)),
@@ -472,6 +520,17 @@ def _write_report(dataset, scenario, tables, simulation, out, lang, change, auth
                         encoding="utf-8")
     written.append(page)
     return written
+
+
+def _sensitivity_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`toolkit.sensitivity` for a hand-in file: the decision's row named in words, a unit column after
+    the input (as the tornado labels it: EUR/hour, hours/month, x reference) and the input's values rounded
+    (euros to the cent, other values to 2 decimals)."""
+    rows = table.replace({"service": {"decision": t("sensitivity_decision", lang)}})
+    rows = rows.assign(**{column: rows[column].astype(float).round(2)
+                          for column in ("base_value", "low_value", "high_value")})
+    rows.insert(list(rows.columns).index("input") + 1, "unit", [t(f"plot_unit_{name}", lang) for name in rows["input"]])
+    return rows
 
 
 def _is_number(value) -> bool:
@@ -526,6 +585,8 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change, autho
 
     evaluation = tables["evaluation"].copy()
     evaluation["service"] = [i18n.name(dataset, "services", s, lang) for s in evaluation["service_id"]]
+    evaluation["clauses_applied"] = [present.cell(clauses, "clauses_applied", lang, dataset)
+                                     for clauses in evaluate(dataset, scenario)["clauses_applied"]]
     chosen = evaluation["outsourced"]
     summary = t("report_summary", lang, count=int(chosen.sum()), total=len(evaluation),
                 value=i18n.eur(float(evaluation.loc[chosen, "net_benefit"].sum()), lang),
@@ -538,11 +599,7 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change, autho
     pairs = tables["breakdown"].assign(
         service=lambda frame: [i18n.name(dataset, "services", s, lang) for s in frame["service_id"]],
         legal_area=lambda frame: [i18n.name(dataset, "legal_areas", a, lang) for a in frame["area_id"]])
-    labels = {"services": "services_in_scope", "clauses": "clauses_adopted",
-              "eur_per_risk_point": "plot_field_eur_per_risk_point"}
-    fields = pd.DataFrame({"field": [t(labels.get(f, f), lang) for f in scenario.to_dict()],
-                           "value": [_scenario_value(dataset, name, value, lang)
-                                     for name, value in scenario.to_dict().items()]})
+    fields = scenario_table(dataset, scenario, lang).set_axis(["field", "value"], axis=1)
     pct = i18n.number(100 * change, lang)
     sens = tables["sensitivity"]
     decision = "decision" if chosen.any() else "total"  # a decision that outsources nothing is 0 throughout
@@ -597,10 +654,12 @@ def _scenario_value(dataset, name, value, lang) -> str:
         return i18n.name(dataset, "profiles", value, lang)
     if name in ("services", "clauses"):
         if value is None:
-            return t("total", lang)
-        return "; ".join(i18n.name(dataset, name, item, lang) for item in value) or "\u2014"
+            return t("report_all_services", lang)
+        return "; ".join(i18n.name(dataset, name, item, lang) for item in value) or t("report_no_clauses", lang)
     if name == "risk_appetite":
         return t(value, lang)
+    if name == "eur_per_risk_point":
+        return t("report_eur_per_point_none", lang) if value is None else i18n.eur(value, lang)
     if value is None:
         return "\u2014"
     return i18n.number(value, lang, 0 if float(value) == int(value) else 2)
