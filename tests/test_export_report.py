@@ -91,6 +91,11 @@ def test_workbook_opens_right_in_excel(exported):
     assert share.cell(row=2, column=headers.index(t("pct_probability_outsource", "en")) + 1).number_format == "0.0%"
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold, sheet.title
+        for row in sheet.iter_rows(min_row=2):  # no "0.##" format: Excel would show 500 as "500."
+            for cell in row:
+                if isinstance(cell.value, (int, float)):
+                    assert cell.number_format in ("#,##0.00", "0.0%", "#,##0", "General"), cell.number_format
+                    assert cell.number_format != "General" or not float(cell.value).is_integer()
 
 
 def test_scenario_sheet_in_words_and_file_read_back_as_the_scenario(exported, data):

@@ -306,12 +306,13 @@ def write_csv(table: pd.DataFrame, path, lang: str = "en") -> Path:
 def _format_sheet(sheet, table: pd.DataFrame, kinds: dict) -> None:
     """An openpyxl sheet as Excel should open it: the header row frozen and bold, each column as wide as
     its text (at most 60 characters), euros with thousands and cents, probabilities as percentages
-    (the header says "(%)"), other numbers with at most 2 decimals."""
+    (the header says "(%)"), other numbers as rounded (whole ones with thousands)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"
-    formats = {"eur": "#,##0.00", "share": "0.0%", "number": "#,##0.##"}
+    # a plain number: whole with thousands, else as rounded (Excel's "#,##0.##" would show 500 as "500.")
+    formats = {"eur": "#,##0.00", "share": "0.0%", "number": "General"}
     for k, column in enumerate(table.columns, start=1):
         letter = get_column_letter(k)
         texts = [str(column)] + [str(v) for v in table[column].head(200)]
@@ -322,8 +323,9 @@ def _format_sheet(sheet, table: pd.DataFrame, kinds: dict) -> None:
         number_format = formats.get(kinds.get(column))
         if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=k, max_col=k):
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = number_format
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    whole = number_format == "General" and float(cell.value).is_integer()
+                    cell.number_format = "#,##0" if whole else number_format
 
 
 def _kinds(table: pd.DataFrame, lang: str) -> dict:
