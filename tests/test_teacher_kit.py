@@ -1,4 +1,5 @@
 """`make teacher-kit` builds the printable worksheets, the answer keys and the opening slides from a clean clone."""
+import os
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,12 @@ def test_make_teacher_kit_from_a_clean_clone(tmp_path):
     # clone into the system's Python (it did: an editable install pointing at a deleted folder).
     venv = Path(sys.prefix)
     assert sys.prefix != sys.base_prefix, "run the tests from the project's virtual environment (make test)"
-    result = subprocess.run(["make", "teacher-kit", f"VENV={venv}"], cwd=clone, capture_output=True, text=True,
-                            timeout=900)
+    # -o: the clone's Makefile must not reinstall the package into this shared .venv (its fresh pyproject.toml
+    # is newer than .installed: `pip install -e` would point the .venv at this temporary clone, and every
+    # later kernel would fail to import toolkit once the clone is deleted). PYTHONPATH: the clone's own toolkit.
+    result = subprocess.run(["make", "-o", f"{venv}/.installed", "teacher-kit", f"VENV={venv}"], cwd=clone,
+                            capture_output=True, text=True, timeout=900,
+                            env=dict(os.environ, PYTHONPATH=str(clone)))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     kit = clone / "build" / "teacher-kit"
     for lang, rubric, open_cell in (("en", "marking rubric", "answer = ..."), ("it", "griglia di valutazione",
