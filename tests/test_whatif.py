@@ -61,7 +61,7 @@ def test_uncertainty_table_has_every_input_with_a_valid_range(data):
     for name, row in table.iterrows():
         assert row.source.strip(), name
         how = "each service" if name in _PER_SERVICE else "one draw for the firm"
-        assert how in row.description.lower(), f"{name}: the description says how it is drawn"
+        assert how in row.description_en.lower(), f"{name}: the description says how it is drawn"
 
 
 def _edit(folder, input_name, **values):
