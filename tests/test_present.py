@@ -158,3 +158,15 @@ def test_long_text_is_shown_left_aligned_and_wrapped(lang):
     assert "&lt;b&gt;not markup&lt;/b&gt; &amp;" in odd._repr_html_()
     short = present.table(toolkit.evaluate(DATA), DATA, lang, ["savings"])
     assert short._repr_html_() == pd.DataFrame(short)._repr_html_()  # nothing long: the usual table
+
+
+def test_italian_citations_have_no_english_words():
+    """Every provision of data/ as an Italian table cites it: artt., RMUE, Direttiva and the notes in brackets
+    in Italian (a student of the Italian notebooks read '(transfer in writing)')."""
+    texts = [*DATA.legal_areas.eu_provisions, *DATA.legal_areas.it_provisions, *DATA.clauses.provision,
+             *DATA.requirements.legal_basis]
+    english = re.compile(r"\b(in|of|the|by|and|for|arts|writing|names|measures|damages|sanctions|practices|"
+                         r"photographs|Directive|rewritten|EU|EUTMR|CJEU)\b")
+    found = [present.law(text, "it") for text in texts if english.search(present.law(text, "it"))]
+    assert not found, found
+    assert "(transfer in writing)" in present.law(DATA.legal_areas.it_provisions.iloc[0], "en")

@@ -28,7 +28,16 @@ __all__ = ["table", "Table", "label", "cell", "law"]
 # "artt." in Italian; in Italian the EU trade mark regulation is the RMUE and the Court of Justice the CGUE.
 _CITATIONS = {"en": ((re.compile(r"\bartt\."), "arts."),),
               "it": ((re.compile(r"\barts\."), "artt."), (re.compile(r"\bEUTMR\b"), "RMUE"),
-                     (re.compile(r"\bCJEU\b"), "CGUE"))}
+                     (re.compile(r"\bCJEU\b"), "CGUE"), (re.compile(r"\b(Reg\.|Directive) \(EU\)"), r"\1 (UE)"),
+                     (re.compile(r"\bDirective\b"), "Direttiva"),
+                     # the notes in brackets that say what an article is about (data/legal_areas.csv, clauses.csv)
+                     *((re.compile(re.escape(english)), italian) for english, italian in (
+                         ("(transfer in writing)", "(cessione per iscritto)"),
+                         ("(simple photographs)", "(fotografie semplici)"), ("(damages)", "(risarcimento)"),
+                         ("(sanctions)", "(sanzioni)"),
+                         ("(unfair commercial practices)", "(pratiche commerciali scorrette)"),
+                         ("as rewritten by", "come riscritti dal"), ("(domain names)", "(nomi a dominio)"),
+                         ("(reasonable secrecy measures)", "(misure di segretezza adeguate)"))))}
 # Columns that cite the law.
 _LAW = {"provision", "legal_basis", "eu_provisions", "it_provisions"}
 
