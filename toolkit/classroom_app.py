@@ -30,9 +30,9 @@ import ipywidgets as widgets
 
 from . import i18n
 from .data import DataError, load_dataset
+from .classroom import ENV_CLASS_DIR, ENV_DATA, ENV_LANG, HANDINS, JOINED  # the server sets them (stdlib only)
 from .scenario import ReplacedClauseWarning, Scenario
 
-ENV_CLASS_DIR, ENV_LANG, ENV_DATA = "TOOLKIT_CLASS_DIR", "TOOLKIT_LANG", "TOOLKIT_DATA_DIR"
 MAX_UPLOAD = 100_000  # bytes: a scenario file is a few hundred
 
 TEXTS = {
@@ -143,16 +143,21 @@ def app_dataset():
     return load_dataset(os.environ.get(ENV_DATA) or None)
 
 
-def explorer_app(lang: str | None = None):
-    """``make app``'s page: the explorer, or the data problem in words."""
-    from . import widgets as dashboards
-
+def _app(build, lang: str | None):
+    """build(dataset, lang) on the app's dataset, or the data problem in words when it cannot be loaded."""
     lang = lang or app_lang()
     try:
         dataset = app_dataset()
     except DataError as problem:
         return data_problem(problem, lang)
-    return dashboards.explorer(dataset, lang=lang)
+    return build(dataset, lang)
+
+
+def explorer_app(lang: str | None = None):
+    """``make app``'s page: the explorer, or the data problem in words."""
+    from . import widgets as dashboards
+
+    return _app(lambda dataset, lang: dashboards.explorer(dataset, lang=lang), lang)
 
 
 def _explorer(dataset, lang):
@@ -243,7 +248,7 @@ class StudentPage(widgets.VBox):
         if self.class_dir is None:
             self.status.value = _alert(html.escape(text("no_class", self.lang)))
             return
-        joined = self.class_dir / "joined"
+        joined = self.class_dir / JOINED
         try:
             joined.mkdir(parents=True, exist_ok=True)
             (joined / f"{self.session}.json").write_text(
@@ -319,7 +324,7 @@ class StudentPage(widgets.VBox):
             choices = {service: box.value for service, box in self.choices.items() if service in evaluation.index}
             content = classroom_handin(self.dataset, scenario, name=self.student, choices=choices,
                                        justification=self.justification.value, lang=self.lang)
-            path = write_class_handin(self.class_dir / "handins", content)
+            path = write_class_handin(self.class_dir / HANDINS, content)
         except (ValueError, OSError) as exc:
             self.status.value = _alert(html.escape(text("handin_error", self.lang, problem=str(exc))))
             return None
@@ -331,9 +336,4 @@ class StudentPage(widgets.VBox):
 
 def student_page(lang: str | None = None):
     """The classroom page (or the data problem), in TOOLKIT_LANG, handing in to TOOLKIT_CLASS_DIR."""
-    lang = lang or app_lang()
-    try:
-        dataset = app_dataset()
-    except DataError as problem:
-        return data_problem(problem, lang)
-    return StudentPage(dataset, lang, os.environ.get(ENV_CLASS_DIR) or None)
+    return _app(lambda dataset, lang: StudentPage(dataset, lang, os.environ.get(ENV_CLASS_DIR) or None), lang)
