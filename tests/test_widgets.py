@@ -50,6 +50,13 @@ def test_moving_a_slider_recomputes_table_and_figure(explorer, data):
     assert explorer.evaluation.equals(toolkit.evaluate(data, toolkit.Scenario(horizon_months=6)))
 
 
+def test_a_slider_step_that_is_not_exactly_its_decimals_recomputes_once(explorer):
+    """0.5 + 7 * 0.05 is 0.8500000000000001: the box shows 0.85, which is not a new value to move the slider to."""
+    salary, updates = explorer.controls["salary_multiplier"], explorer.updates
+    salary.value = 0.5 + 7 * 0.05
+    assert salary.entry.value == "0.85" and explorer.updates == updates + 1
+
+
 def test_ticking_a_clause_changes_the_recommendations(explorer):
     before = explorer.recommendations.value
     explorer.controls["clauses"]["nda"].value = True  # optional: SEO's supplier sees the firm's secrets

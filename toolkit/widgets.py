@@ -141,7 +141,9 @@ class Dashboard(widgets.VBox):
         """A value typed in ``control.entry``: move the slider to it, or say what is wrong beside the box."""
         value, problem = _parse_entry(control, control.entry.value, self.lang)
         had_problem, control.entry_problem = control.entry_problem, problem
-        if problem is None and value != control.value:
+        # compared at the precision _parse_entry keeps: the box that the slider itself rewrote (0.85 for
+        # 0.8500000000000001) is the same value, not a new one to move the slider to (a second refresh)
+        if problem is None and value != round(control.value, max(control.decimals, 2)):
             control.value = value  # the slider's observers rewrite the box and recompute
             return
         if problem is None:  # the same value, typed otherwise ("1" for 1.00): shown as the slider shows it
