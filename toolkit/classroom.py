@@ -320,13 +320,32 @@ def _choice_counts(content: dict) -> dict:
     return {service: kind for service in services}
 
 
-def class_summary(class_dir, dataset, lang: str = "en") -> dict:
+def _class_handins(handins: Path) -> tuple[list, dict]:
+    """Every readable hand-in file of the class as (path, content), and each student's latest content
+    (by name, as toolkit.handin's gradebook keys them). Unreadable files are left to debrief's skipped."""
+    from .handin import _key, read_handin
+
+    every, latest = [], {}
+    for path in sorted(handins.glob("*.json")) if handins.is_dir() else []:
+        try:
+            content = read_handin(path)
+        except (OSError, ValueError):
+            continue
+        every.append((path, content))
+        key = _key(content["name"])
+        if key not in latest or str(content.get("saved", "")) >= str(latest[key].get("saved", "")):
+            latest[key] = content
+    return every, latest
+
+
+def class_summary(class_dir, dataset, lang: str = "en", *, read: tuple | None = None) -> dict:
     """What the teacher page shows, as JSON-able data, in words (names, not ids): students joined and
     handed in, per service how many chose each option, the clauses chosen, the net benefits, the
-    outliers within the same firm (toolkit.debrief) and one row per student (the latest hand-in)."""
+    outliers within the same firm (toolkit.debrief) and one row per student (the latest hand-in).
+    ``read``: what :func:`_class_handins` returned for this folder, when the caller has it already."""
     from . import i18n
     from .debrief import debrief
-    from .handin import read_handin
+    from .handin import _key
 
     class_dir = Path(class_dir)
     handins, joined_dir = class_dir / HANDINS, class_dir / JOINED
@@ -334,20 +353,14 @@ def class_summary(class_dir, dataset, lang: str = "en") -> dict:
     if joined_dir.is_dir():
         for path in joined_dir.glob("*.json"):
             with contextlib.suppress(OSError, ValueError, AttributeError):
-                joined.add(" ".join(str(json.loads(path.read_text(encoding="utf-8"))["name"]).lower().split()))
+                joined.add(_key(str(json.loads(path.read_text(encoding="utf-8"))["name"])))
     summary = {"joined": 0, "handed_in": 0, "hand_in_files": 0, "services": [], "clauses": [],
                "net_benefits": [], "outliers": [], "students": [], "skipped": []}
     services = list(dataset.services.index)
     if handins.is_dir() and any(handins.glob("*.json")):
         result = debrief(handins, dataset)
-        latest = {}
-        for path in sorted(handins.glob("*.json")):
-            with contextlib.suppress(OSError, ValueError):
-                content = read_handin(path)
-                key = " ".join(content["name"].lower().split())
-                if key not in latest or str(content.get("saved", "")) >= str(latest[key].get("saved", "")):
-                    latest[key] = content
-                summary["hand_in_files"] += 1
+        every, latest = read or _class_handins(handins)
+        summary["hand_in_files"] = len(every)
         counts = {service: dict.fromkeys(("outsource", "outsource_with_clauses", "keep_in_house"), 0)
                   for service in services}
         clause_counts = {}
@@ -375,7 +388,7 @@ def class_summary(class_dir, dataset, lang: str = "en") -> dict:
                 "reason": "; ".join(reasons.get(part, part) for part in str(row["reason"]).split("; ")),
                 "net_benefit": i18n.eur(float(row.get("decision_net_benefit", 0) or 0), lang)})
         for student, row in students.iterrows():
-            content = latest.get(" ".join(str(student).lower().split()), {})
+            content = latest.get(_key(str(student)), {})
             decision = content.get("decision") or {}
             outsourced = [i18n.name(dataset, "services", s, lang) for s in decision.get("services", [])
                           if s in dataset.services.index]
@@ -703,21 +716,10 @@ def class_workbook(class_dir, dataset, lang: str = "en") -> bytes:
     import pandas as pd
 
     from . import i18n
-    from .handin import read_handin
 
     words = TEXTS[lang]
-    handins = Path(class_dir) / HANDINS
-    every, latest = [], {}
-    for path in sorted(handins.glob("*.json")) if handins.is_dir() else []:
-        try:
-            content = read_handin(path)
-        except (OSError, ValueError):
-            continue
-        key = " ".join(content["name"].lower().split())
-        every.append({words["name"]: content["name"], words["time"]: _local_time(content.get("saved")),
-                      words["benefit"]: (content.get("decision") or {}).get("net_benefit"), "file": path.name})
-        if key not in latest or str(content.get("saved", "")) >= str(latest[key].get("saved", "")):
-            latest[key] = content
+    read = _class_handins(Path(class_dir) / HANDINS)
+    every, latest = read
     rows = []
     for content in sorted(latest.values(), key=lambda c: c["name"].lower()):
         scenario, decision = content.get("scenario") or {}, content.get("decision") or {}
@@ -739,7 +741,7 @@ def class_workbook(class_dir, dataset, lang: str = "en") -> bytes:
         row[words["justification"]] = decision.get("justification", "")
         row[words["time"]] = _local_time(content.get("saved"))
         rows.append(row)
-    summary = class_summary(class_dir, dataset, lang)
+    summary = class_summary(class_dir, dataset, lang, read=read)
     per_service = pd.DataFrame(summary["services"]).rename(columns={
         "name": words["service"], "outsource": words["outsource"],
         "outsource_with_clauses": words["outsource_with_clauses"], "keep_in_house": words["keep_in_house"]})
@@ -751,7 +753,10 @@ def class_workbook(class_dir, dataset, lang: str = "en") -> bytes:
             writer, sheet_name=words["sheet_class"], index=False)
         per_service.to_excel(writer, sheet_name=words["sheet_services"], index=False)
         outliers.to_excel(writer, sheet_name=words["sheet_outliers"], index=False)
-        pd.DataFrame(every, columns=[words["name"], words["time"], words["benefit"], "file"]).to_excel(
+        pd.DataFrame([{words["name"]: content["name"], words["time"]: _local_time(content.get("saved")),
+                       words["benefit"]: (content.get("decision") or {}).get("net_benefit"), "file": path.name}
+                      for path, content in every],
+                     columns=[words["name"], words["time"], words["benefit"], "file"]).to_excel(
             writer, sheet_name=words["sheet_files"], index=False)
     return buffer.getvalue()
 
