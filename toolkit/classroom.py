@@ -275,18 +275,12 @@ def default_class_dir() -> Path:
 
 
 def write_server_json(class_dir: Path, info: dict) -> Path:
-    """server.json, readable by the teacher only (mode 0600), written atomically."""
+    """server.json, readable by the teacher only (mode 0600 on POSIX; Windows keeps the folder's
+    permissions), written atomically by toolkit.handin's writer."""
+    from .handin import _write_atomic
+
     path = class_dir / "server.json"
-    handle, temporary = tempfile.mkstemp(prefix=".server-", suffix=".tmp", dir=class_dir)
-    try:
-        if hasattr(os, "fchmod"):  # POSIX (Windows keeps the folder's permissions)
-            os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(info, stream, indent=1)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _write_atomic(path, json.dumps(info, indent=1))
     return path
 
 

@@ -42,8 +42,8 @@ __all__ = ["case_brief", "suggestion", "compare", "export_handin", "read_handin"
            "write_gradebook", "HANDIN_FILE", "CLASS_SUFFIX", "classroom_handin", "write_class_handin"]
 
 HANDIN_FILE = "handin.json"
-CLASS_SUFFIX = ".handin.json"
-MAX_JUSTIFICATION = 10_000  # characters: a few paragraphs; keeps a hand-in far below read_handin's 2 MB  # a classroom hand-in: <name>-<time>-<random>.handin.json (make classroom)
+CLASS_SUFFIX = ".handin.json"  # a classroom hand-in: <name>-<time>-<random>.handin.json (make classroom)
+MAX_JUSTIFICATION = 10_000  # characters: a few paragraphs; keeps a hand-in far below read_handin's 2 MB
 SCHEMA_VERSION = 1
 _MAX_BYTES = 2_000_000
 
@@ -150,6 +150,7 @@ def export_handin(dataset: Dataset, case: str, out_dir, *, name: str, services=(
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """path's new text, or its old one if anything fails; mode 0600 on POSIX (mkstemp's), kept by os.replace."""
     handle, temporary = tempfile.mkstemp(prefix=".handin-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
