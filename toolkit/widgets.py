@@ -110,7 +110,6 @@ class Dashboard(widgets.VBox):
         # Outputs hidden while the inputs cannot be evaluated (never a stale chart or table), and
         # scenario field -> a message widget beside its control, for a problem of that field.
         self.outputs, self.field_messages = [], {}
-        self._shown_display = {}  # id of an output hidden now -> its layout.display before, given back after
         # the style applies from a hidden element too: no empty line at the top
         super().__init__(children=[widgets.HTML(_STYLE, layout=widgets.Layout(display="none")), *body, self.message])
         self.add_class("smm-dashboard")
@@ -223,15 +222,11 @@ class Dashboard(widgets.VBox):
             else:
                 self.message.value = _alert(self._in_words(exc))
             for output in self.outputs:  # no stale result on screen, and no blank space where it was
-                if output.layout.visibility != "hidden":
-                    self._shown_display[id(output)] = output.layout.display
                 output.layout.visibility, output.layout.display = "hidden", "none"
         else:
             self.message.value = ""
-            for output in self.outputs:
-                if output.layout.visibility == "hidden":
-                    output.layout.display = self._shown_display.pop(id(output), None)
-                output.layout.visibility = None
+            for output in self.outputs:  # an output is always shown with the default display
+                output.layout.visibility, output.layout.display = None, None
         self.updates += 1
 
 
