@@ -160,19 +160,6 @@ def explorer_app(lang: str | None = None):
     return _app(lambda dataset, lang: dashboards.explorer(dataset, lang=lang), lang)
 
 
-def _explorer(dataset, lang):
-    from . import widgets as dashboards
-
-    try:
-        return dashboards.explorer(dataset, lang=lang, files=False)
-    except TypeError:  # a toolkit without files=: hide the save-to-file row here
-        dashboard = dashboards.explorer(dataset, lang=lang)
-        files = getattr(dashboard, "scenario_files", None)
-        if files is not None:
-            files.row.layout.display = "none"
-        return dashboard
-
-
 def _download_link(scenario: Scenario, lang: str) -> str:
     payload = base64.b64encode(scenario.to_json().encode("utf-8")).decode("ascii")
     return (f'<a class="smm-download" download="my_scenario.json" href="data:application/json;base64,{payload}" '
@@ -185,6 +172,8 @@ class StudentPage(widgets.VBox):
     Dropdown), ``.justification``, ``.handin_button``, ``.status``; ``.hand_in()`` does what the button does."""
 
     def __init__(self, dataset, lang: str = "en", class_dir=None):
+        from . import widgets as dashboards
+
         self.dataset, self.lang = dataset, lang
         self.class_dir = Path(class_dir) if class_dir else None
         self.session = secrets.token_hex(6)
@@ -193,7 +182,7 @@ class StudentPage(widgets.VBox):
                                  style={"description_width": "8em"}, layout=widgets.Layout(width="28em"))
         self.join_button = widgets.Button(description=text("join", lang), button_style="primary")
         self.join_status = widgets.HTML()
-        self.explorer = _explorer(dataset, lang)
+        self.explorer = dashboards.explorer(dataset, lang=lang, files=False)  # no save-to-file row: see download
         self.download = widgets.HTML()
         self.upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
                                          description=text("upload", lang), layout=widgets.Layout(width="auto"))
