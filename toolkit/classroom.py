@@ -338,7 +338,7 @@ def class_summary(class_dir, dataset, lang: str = "en", *, read: tuple | None = 
     outliers within the same firm (toolkit.debrief) and one row per student (the latest hand-in).
     ``read``: what :func:`_class_handins` returned for this folder, when the caller has it already."""
     from . import i18n
-    from .debrief import debrief
+    from .debrief import CRITICAL, FAR_ABOVE, FAR_BELOW, debrief
     from .handin import _key
 
     class_dir = Path(class_dir)
@@ -373,9 +373,8 @@ def class_summary(class_dir, dataset, lang: str = "en", *, read: tuple | None = 
             ({"name": i18n.name(dataset, "clauses", c, lang) if c in dataset.clauses.index else c, "students": n}
              for c, n in clause_counts.items()), key=lambda row: (-row["students"], row["name"]))
         students = result.students
-        reasons = {"net benefit far below the others of the case": text("reason_below", lang),
-                   "net benefit far above the others of the case": text("reason_above", lang),
-                   "accepts critical risk": text("reason_critical", lang)}
+        reasons = {FAR_BELOW: text("reason_below", lang), FAR_ABOVE: text("reason_above", lang),
+                   CRITICAL: text("reason_critical", lang)}
         for student, row in result.outliers.iterrows():
             summary["outliers"].append({
                 "name": str(student),

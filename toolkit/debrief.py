@@ -167,6 +167,11 @@ def debrief(folder, dataset: Dataset) -> Debrief:
                    outliers, skipped, notes)
 
 
+# The reasons _outliers gives (joined by "; "); toolkit.classroom puts them into words per language.
+FAR_BELOW, FAR_ABOVE = "net benefit far below the others of the case", "net benefit far above the others of the case"
+CRITICAL = "accepts critical risk"
+
+
 def _outliers(students: pd.DataFrame) -> pd.DataFrame:
     """Students far from the others *of the same case* (a bigger firm is no outlier)."""
     reasons = {}
@@ -178,12 +183,12 @@ def _outliers(students: pd.DataFrame) -> pd.DataFrame:
         reach = 1.5 * (high - low)
         for student, value in group.items():
             if value < low - reach:
-                reasons.setdefault(student, []).append("net benefit far below the others of the case")
+                reasons.setdefault(student, []).append(FAR_BELOW)
             elif value > high + reach:
-                reasons.setdefault(student, []).append("net benefit far above the others of the case")
+                reasons.setdefault(student, []).append(FAR_ABOVE)
     for student, appetite in students["risk_appetite"].items():
         if appetite == "critical":
-            reasons.setdefault(student, []).append("accepts critical risk")
+            reasons.setdefault(student, []).append(CRITICAL)
     table = pd.DataFrame({"reason": {s: "; ".join(r) for s, r in reasons.items()}})
     if len(table):
         table["decision_net_benefit"] = values.reindex(table.index).round(0)
