@@ -845,15 +845,9 @@ def main(argv=None) -> int:
             parser.error(f"--server-cores must leave at least one of the {len(available)} cores to the browser")
         server_cores = set(available[:args.server_cores])
         os.sched_setaffinity(0, set(available[args.server_cores:]))  # this process, Playwright and Chromium
-    started = time.monotonic()
-    deadline = started + budget - 45  # keep time to stop the browser, the server and the kernels
+    deadline = time.monotonic() + budget - 45  # keep time to stop the browser, the server and the kernels
 
-    def out_of_time(_signum, _frame):
-        raise Budget(f"the run went over its budget of {budget:.0f} s")
-
-    previous = signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(budget - 20))
-    try:
+    def run() -> int:
         with voila_server(preheat=args.students if args.preheat else 0, fill_delay=args.fill_delay,
                           pool_timeout=max(60.0, deadline - time.monotonic() - 120), cores=server_cores,
                           iopub_timeout=args.iopub_timeout) as server:
@@ -875,25 +869,21 @@ def main(argv=None) -> int:
                 shutil.copy(server.log_path, SCREENSHOTS / "voila.log")
                 print(f"\nVoila's log: {(SCREENSHOTS / 'voila.log').relative_to(ROOT)}; its last lines:\n"
                       + server.log_tail(12), file=sys.stderr)
-    except Budget as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-    print(f"(whole run {time.monotonic() - started:.0f} s)")
-    return 1 if failures else 0
+        return 1 if failures else 0
+
+    return _with_backstop(budget, run, margin=20)
 
 
-def _with_backstop(budget: float, run) -> int:
-    """run() under a SIGALRM backstop at the budget: a hang ends the run (the servers are still stopped)."""
+def _with_backstop(budget: float, run, margin: float = 10) -> int:
+    """run() under a SIGALRM backstop `margin` s before the budget: a hang ends the run (the servers are still
+    stopped)."""
     started = time.monotonic()
 
     def out_of_time(_signum, _frame):
         raise Budget(f"the run went over its budget of {budget:.0f} s")
 
     previous = signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(budget - 10))
+    signal.alarm(int(budget - margin))
     try:
         return run()
     except Budget as exc:
