@@ -784,11 +784,15 @@ def alt_text(figure, lang="en") -> str:
     return " ".join(parts) or t("alt_chart_untitled", lang)
 
 
-def _img(png_base64: str, alt: str, size: dict) -> str:
-    """An ``<img>`` of a PNG (base64, as IPython's formatter gives it) with ``alt``; ``size``: the
-    width and height the inline backend asks for (retina PNGs), else the PNG shows at its own size."""
-    dimensions = "".join(f' {side}="{int(size[side])}"' for side in ("width", "height") if side in size)
-    return f'<img alt="{html.escape(alt)}"{dimensions} src="data:image/png;base64,{png_base64}">'
+def _img(data_base64: str, alt: str, size: dict, mime: str = "image/png", css_class: str = "",
+         style: str = "") -> str:
+    """An ``<img>`` of a picture (base64, as IPython's formatter gives a PNG) with ``alt``; ``size``: the
+    width and height in pixels to show it at (the inline backend's for retina PNGs, the dashboards' fixed
+    size), else the picture shows at its own size. The dashboards' charts (widgets._show) are SVG."""
+    classes = f' class="{css_class}"' if css_class else ""
+    dimensions = "".join(f' {side}="{round(size[side])}"' for side in ("width", "height") if side in size)
+    styles = f' style="{style}"' if style else ""
+    return f'<img{classes} alt="{html.escape(alt)}"{dimensions}{styles} src="data:{mime};base64,{data_base64}">'
 
 
 def _display_with_alt(figure, shell, lang):

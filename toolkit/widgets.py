@@ -468,9 +468,9 @@ def _show(chart: widgets.HTML, figure: Figure, alt: str, key: str | None = None)
     svg = _cached_svg(figure, key)
     width, height = figure.get_size_inches() * _FIGURE_DPI
     chart.svg, chart.alt = svg, alt
-    chart.value = (f'<img class="widget-image smm-chart" alt="{html.escape(alt)}" width="{width:.0f}" '
-                   f'height="{height:.0f}" style="max-width:100%;height:auto;display:block" '
-                   f'src="data:image/svg+xml;base64,{base64.b64encode(svg).decode("ascii")}">')
+    chart.value = plots._img(base64.b64encode(svg).decode("ascii"), alt, {"width": width, "height": height},
+                             "image/svg+xml", css_class="widget-image smm-chart",
+                             style="max-width:100%;height:auto;display:block")
 
 
 def _names(dataset, services, lang: str) -> str:
