@@ -667,7 +667,7 @@ def explorer(dataset=None, lang: str = "en", scenario: Scenario | None = None, f
             _empty(ax)
         plots.savings_vs_risk(evaluation, ax=savings_ax, lang=lang, appetite=current.risk_appetite, dataset=dataset)
         plots.net_benefit_bars(evaluation, ax=benefit_ax, lang=lang, dataset=dataset)
-        by = {rec: [s for s in evaluation.index if evaluation.loc[s, "recommendation"] == rec]
+        by = {rec: evaluation.index[evaluation.recommendation == rec]
               for rec in ("outsource", "outsource_with_clauses", "keep_in_house")}
         _show(image, figure, t("alt_explorer", lang, appetite=t(current.risk_appetite, lang),
                                months=current.horizon_months, outsource=_names(dataset, by["outsource"], lang),
