@@ -85,8 +85,9 @@ def label(column: str, lang: str = "en") -> str:
 def _name(data, kind: str | None, item, lang: str) -> str:
     if kind is None:
         return t(str(item), lang) if str(item) in i18n.STRINGS else str(item)
-    if item in ("total", "decision"):  # whatif.TOTAL and whatif.DECISION: the sums, not a service
-        return t(f"{item}_row", lang) if item == "decision" else t("total", lang)
+    sums = {"total": "total", "decision": "decision_row"}  # whatif.TOTAL and whatif.DECISION: not a service
+    if item in sums:
+        return t(sums[item], lang)
     table = getattr(data, kind)
     return i18n.name(data, kind, item, lang) if item in table.index else str(item)
 
