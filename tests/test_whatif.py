@@ -349,6 +349,10 @@ def test_sensitivity_of_a_decision_that_outsources_nothing(data):
     decision, totals = table[table.service == "decision"], table[table.service == "total"]
     assert (decision[["base_net", "low_net", "high_net", "swing"]] == 0).all().all()
     assert list(totals.swing) == sorted(totals.swing, reverse=True) and totals.swing.max() > 1000
+    # the tornado and the report then read the total; a decision that outsources something is read itself
+    assert toolkit.whatif.decision_or_total(table) == "total"
+    assert toolkit.whatif.decision_or_total(sensitivity(data)) == "decision"
+    assert toolkit.whatif.decision_or_total(table[table.service != "decision"]) == "total"
 
 
 @pytest.mark.parametrize("change", [0, 1, -0.2, 1.5, "0.2", True])

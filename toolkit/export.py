@@ -31,7 +31,7 @@ from .i18n import t
 from .model import breakdown, evaluate
 from .present import law
 from .scenario import SCENARIO_SCHEMA_VERSION, Scenario
-from .whatif import sensitivity, simulate
+from .whatif import decision_or_total, sensitivity, simulate
 
 __all__ = ["checklist", "export_decision", "export_report", "report_tables", "ids_as_text", "REPORT_SHEETS",
            "sheet_name", "scenario_table",
@@ -604,10 +604,10 @@ def _report_html(dataset, scenario, tables, simulation, out, lang, change, autho
     fields = scenario_table(dataset, scenario, lang).set_axis(["field", "value"], axis=1)
     pct = i18n.number(100 * change, lang)
     sens = tables["sensitivity"]
-    decision = "decision" if chosen.any() else "total"  # a decision that outsources nothing is 0 throughout
+    decision = decision_or_total(sens)  # the tornado's rows: a decision that outsources nothing is 0 throughout
     totals = sens[sens["service"] == decision].assign(
         input=lambda frame: [t(f"plot_input_{name}", lang) for name in frame["input"]])
-    tornado_title = t("plot_tornado_title" if chosen.any() else "plot_tornado_title_nothing", lang, pct=pct)
+    tornado_title = t("plot_tornado_title" if decision == "decision" else "plot_tornado_title_nothing", lang, pct=pct)
     uncertainty = tables["uncertainty"].copy()
     uncertainty["service"] = [i18n.name(dataset, "services", s, lang) for s in uncertainty["service_id"]]
     draws = i18n.number(simulation.draws, lang)

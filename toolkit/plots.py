@@ -44,6 +44,7 @@ from matplotlib.transforms import blended_transform_factory
 from .i18n import STRINGS, check_lang, eur, name, number, t
 from .model import RECOMMENDATIONS, break_even
 from .scenario import RISK_BANDS
+from .whatif import decision_or_total
 
 __all__ = ["savings_vs_risk", "net_benefit_bars", "risk_heatmap", "risk_matrix", "inherent_vs_residual",
            "inhouse_vs_outsourced", "cost_comparison", "clause_value_bars", "break_even_curves", "tornado", "uncertainty_bands",
@@ -629,9 +630,7 @@ def tornado(table, ax=None, lang="en", service="decision", dataset=None):
     _choice("service", service, tuple(dict.fromkeys(table["service"])))
     shown = service
     if service == "decision" and "total" in set(table["service"]):
-        mine = table[table["service"] == "decision"]
-        if not mine[["base_net", "low_net", "high_net"]].to_numpy().any():  # outsources nothing
-            shown = "total"
+        shown = decision_or_total(table)  # the total when the decision outsources nothing
     rows = table[table["service"] == shown].sort_values("swing", ascending=False, kind="stable")
     ax = _axes(ax, (10, 0.75 * len(rows) + 2.2))
     pct = number(100 * (1 - rows["low_factor"].iloc[0]), lang)

@@ -111,6 +111,16 @@ TOTAL = "total"  # the service column's value for the sum over the services in s
 DECISION = "decision"  # ... and for the sum over the services the evaluation outsources (the decision)
 
 
+def decision_or_total(table: pd.DataFrame) -> str:
+    """Whose net benefit a :func:`sensitivity` table is read by (the tornado chart, the report): DECISION, or
+    TOTAL when the decision outsources nothing (its net benefit is then 0 whatever the inputs) or the table
+    has no DECISION rows."""
+    mine = table[table["service"] == DECISION]
+    if mine.empty or not mine[["base_net", "low_net", "high_net"]].to_numpy().any():
+        return TOTAL
+    return DECISION
+
+
 def sensitivity(dataset: Dataset, scenario: Scenario | None = None, change: float = 0.2) -> pd.DataFrame:
     """Net benefit when one input at a time is lower or higher by ``change`` (section 7).
 
