@@ -117,6 +117,24 @@ def chromium():
             browser.close()
 
 
+def browser_fixture(what: str = "browser tests", also_missing=lambda: None, screenshots: bool = True):
+    """The module-scoped ``browser`` fixture of a browser test module: ``browser = browser_fixture()``.
+
+    Skips ``what`` (fails under CI=true) without Playwright and Chromium, or when ``also_missing()`` gives
+    a reason (e.g. axe-core not installed); ``screenshots``: say where they went at the end.
+    """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def browser():
+        require(browser_missing_reason() or also_missing(), what)
+        with chromium() as launched:
+            yield launched
+        if screenshots:
+            print(f"\nbrowser test screenshots: {SCREENSHOTS}")
+    return browser
+
+
 def new_page(browser):
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()

@@ -21,12 +21,9 @@ ARTIFACTS = support.SCREENSHOTS.parent / "axe"
 BLOCKING = {"serious", "critical"}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    axe_missing = None if AXE.is_file() else f"axe-core is not installed ({AXE}): run `make axe`"
-    support.require(support.browser_missing_reason() or axe_missing, "accessibility tests")
-    with support.chromium() as chromium:
-        yield chromium
+browser = support.browser_fixture(
+    "accessibility tests", lambda: None if AXE.is_file() else f"axe-core is not installed ({AXE}): run `make axe`",
+    screenshots=False)
 
 
 @pytest.fixture

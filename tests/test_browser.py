@@ -29,12 +29,7 @@ TIMED_MOVES = 5
 LOCKED_CLAUSE = "dpa_art28"  # required by law for most services (the GDPR art. 28 contract)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    support.require(support.browser_missing_reason(), "browser tests")
-    with support.chromium() as chromium:
-        yield chromium
-    print(f"\nbrowser test screenshots: {support.SCREENSHOTS}")
+browser = support.browser_fixture()
 
 
 @pytest.fixture(scope="module")

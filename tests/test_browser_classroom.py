@@ -22,11 +22,7 @@ from test_classroom import classroom_server, summary  # noqa: E402
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    support.require(support.browser_missing_reason(), "browser tests")
-    with support.chromium() as chromium:
-        yield chromium
+browser = support.browser_fixture()
 
 
 @pytest.fixture(scope="module")
