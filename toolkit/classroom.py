@@ -47,6 +47,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from . import i18n  # the catalogue: standard library only
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "app" / "classroom.ipynb"
 DEFAULT_PORT = 8866
@@ -85,9 +87,6 @@ TEXTS = {
         "handed_in": "Hand-ins",
         "per_service": "What students chose, per service",
         "service": "Service",
-        "outsource": "Outsource",
-        "outsource_with_clauses": "Outsource with clauses",
-        "keep_in_house": "Keep in house",
         "clauses": "Clauses chosen (besides those the law requires)",
         "clause": "Clause",
         "students": "Students",
@@ -137,9 +136,6 @@ TEXTS = {
         "handed_in": "Consegne",
         "per_service": "Che cosa hanno scelto gli studenti, per servizio",
         "service": "Servizio",
-        "outsource": "Esternalizzare",
-        "outsource_with_clauses": "Esternalizzare con clausole",
-        "keep_in_house": "Tenere in casa",
         "clauses": "Clausole scelte (oltre a quelle richieste dalla legge)",
         "clause": "Clausola",
         "students": "Studenti",
@@ -170,6 +166,10 @@ TEXTS = {
         "sheet_files": "tutte le consegne",
     },
 }
+# The recommendations in the words of the catalogue (toolkit/i18n.py), as the charts and notebooks say them.
+for _lang, _words in TEXTS.items():
+    _words.update({_key: i18n.STRINGS[_key][_lang]
+                   for _key in ("outsource", "outsource_with_clauses", "keep_in_house")})
 
 
 def text(key: str, lang: str = "en", **values) -> str:

@@ -57,9 +57,6 @@ TEXTS = {
         "fix_inputs": "the explorer's inputs cannot be evaluated: fix what its message says, then hand in.",
         "no_class": "Hand-in is not available: this page is not served by `make classroom` (no class folder).",
         "none": "no service outsourced",
-        "outsource": "Outsource",
-        "outsource_with_clauses": "Outsource with clauses",
-        "keep_in_house": "Keep in house",
         "data_title": "The data could not be loaded, so the explorer cannot start.",
         "data_fix": "Fix the file named above (or ask your teacher), then reload this page.",
         "file": "file", "line": "line", "column": "column",
@@ -88,14 +85,15 @@ TEXTS = {
         "no_class": "La consegna non è disponibile: questa pagina non è servita da `make classroom` "
                     "(manca la cartella della classe).",
         "none": "nessun servizio esternalizzato",
-        "outsource": "Esternalizzare",
-        "outsource_with_clauses": "Esternalizzare con clausole",
-        "keep_in_house": "Tenere in casa",
         "data_title": "Impossibile caricare i dati: l'esploratore non può partire.",
         "data_fix": "Correggi il file indicato qui sopra (o chiedi al docente), poi ricarica la pagina.",
         "file": "file", "line": "riga", "column": "colonna",
     },
 }
+# The recommendations in the words of the catalogue (toolkit/i18n.py), as the charts and notebooks say them.
+for _lang, _words in TEXTS.items():
+    _words.update({_key: i18n.STRINGS[_key][_lang]
+                   for _key in ("outsource", "outsource_with_clauses", "keep_in_house")})
 
 
 def text(key: str, lang: str = "en", **values) -> str:
