@@ -270,7 +270,7 @@ def net_benefit_bars(evaluation, ax=None, lang="en", dataset=None):
     axis_inches = max(ax.get_position().height * ax.figure.get_figheight(), 1.0)
     legend_share = min((0.19 * entries + 0.14) / axis_inches, 0.5)
     ax.set_ylim(len(table) - 0.5, -0.5 - len(table) * legend_share / (1 - legend_share))
-    _rec_legend(ax, table["recommendation"], lang, patches=True, loc="upper center", ncols=entries,
+    _rec_legend(ax, table["recommendation"], lang, patches=True, loc="upper center",
                 borderaxespad=0.2)
     return _finish(ax, t("plot_net_benefit_title", lang), t("plot_net_benefit_axis", lang), t("service", lang))
 
