@@ -6,7 +6,7 @@ What it does (loopback only, bounded in time and count):
    with the test harness the browser tests use (``tests/browser_support.py``);
 2. opens N pages at once in headless Chromium (Debian's /usr/bin/chromium or $CHROMIUM, driven
    by Playwright, spread over a few browser contexts); each page is one student: it waits until
-   the dashboard has rendered (the horizon slider's handle and the chart picture are shown), ticks
+   the dashboard has rendered (a number box beside a slider and the chart picture are shown), ticks
    one checkbox (a contract clause) and waits until the chart picture changes;
 3. records per student the time to first render (from the page request) and the time from the
    click to the new chart, and any failure ("Error displaying widget", a traceback, a time-out);
@@ -75,10 +75,10 @@ KERNEL_READY_CPU_S = 1.5  # CPU seconds after which a pre-heated kernel has sure
 MAX_BUDGET_S = 600
 MiB = 2 ** 20
 
-# The chart: the explorer's widget image, shown once its PNG has loaded (Voila sets a blob: URL).
-_CHART_SHOWN = """() => { const img = document.querySelector('img.widget-image');
-  return img !== null && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0; }"""
-_CHART_CHANGED = """(old) => { const img = document.querySelector('img.widget-image');
+# The chart: the explorer's picture, an <img class="smm-chart"> holding its SVG as a data: URL, once loaded.
+_CHART_SHOWN = """() => { const img = document.querySelector('img.smm-chart');
+  return img !== null && img.src.startsWith('data:image/svg+xml') && img.complete && img.naturalWidth > 0; }"""
+_CHART_CHANGED = """(old) => { const img = document.querySelector('img.smm-chart');
   return img !== null && img.getAttribute('src') !== old && img.complete && img.naturalWidth > 0; }"""
 
 
@@ -238,11 +238,11 @@ async def one_student(number: int, context, url: str, timeout_ms: int, start_gat
         await start_gate.wait()  # every student presses Enter at the same moment
         started = time.perf_counter()
         await page.goto(url, wait_until="commit", timeout=timeout_ms)
-        await page.locator(".widget-slider .noUi-handle").first.wait_for(state="visible", timeout=timeout_ms)
+        await page.locator(".smm-number input").first.wait_for(state="visible", timeout=timeout_ms)  # a number box
         await page.wait_for_function(_CHART_SHOWN, timeout=timeout_ms)
         record.render_s = time.perf_counter() - started
 
-        old_src = await page.locator("img.widget-image").first.get_attribute("src")
+        old_src = await page.locator("img.smm-chart").first.get_attribute("src")
         box = page.locator(".widget-checkbox", has_text=support.CLAUSE_LABEL).locator("input[type=checkbox]")
         if await box.count() == 0:  # labels changed: any checkbox changes the chart too
             box = page.locator(".widget-checkbox input[type=checkbox]").last
